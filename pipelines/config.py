@@ -1,0 +1,93 @@
+"""Configuration: `conf/base.yaml` deep-merged with `conf/<env>.yaml`.
+
+The environment is read from ``LAKEHOUSE_ENV`` here and nowhere else, so every job, DAG task and
+test sees the same settings. Paths in the YAML are relative to the repository root; ``{var}`` in a
+string is replaced by the environment's var folder so one edit moves all runtime state.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ENV_VARIABLE = "LAKEHOUSE_ENV"
+DEFAULT_ENV = "local"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONF_DIR = REPO_ROOT / "conf"
+
+
+class ConfigError(RuntimeError):
+    """A configuration file or key is missing or malformed."""
+
+
+def _deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise ConfigError(f"configuration file not found: {path}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"configuration file {path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"configuration file {path} must hold a mapping at the top level")
+    return data
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Merged settings of one environment, with helpers that resolve dotted keys and paths."""
+
+    env: str
+    raw: dict[str, Any] = field(repr=False)
+
+    def get(self, dotted: str, default: Any = ...) -> Any:
+        """Return the value at a dotted key such as ``trino.port``; raise if absent and no default."""
+        node: Any = self.raw
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                if default is ...:
+                    raise ConfigError(f"missing configuration key '{dotted}' (env {self.env})")
+                return default
+            node = node[part]
+        if isinstance(node, str):
+            return node.replace("{var}", str(self.var_dir))
+        return node
+
+    @property
+    def var_dir(self) -> Path:
+        return _resolve(self.raw["paths"]["var"])
+
+    def path(self, dotted: str) -> Path:
+        """Resolve a path-valued key against the repo root (absolute and ``~`` paths kept)."""
+        return _resolve(self.get(dotted))
+
+
+def _resolve(value: str) -> Path:
+    path = Path(os.path.expanduser(str(value)))
+    return path if path.is_absolute() else (REPO_ROOT / path)
+
+
+@lru_cache(maxsize=8)
+def load_settings(env: str | None = None) -> Settings:
+    """Load the settings for ``env`` (default: ``$LAKEHOUSE_ENV`` or ``local``)."""
+    env = env or os.environ.get(ENV_VARIABLE, DEFAULT_ENV)
+    base = _read_yaml(CONF_DIR / "base.yaml")
+    overlay_path = CONF_DIR / f"{env}.yaml"
+    if not overlay_path.exists():
+        known = sorted(p.stem for p in CONF_DIR.glob("*.yaml") if p.stem != "base")
+        raise ConfigError(f"unknown environment '{env}': no {overlay_path}; known: {known}")
+    return Settings(env=env, raw=_deep_merge(base, _read_yaml(overlay_path)))

@@ -1,0 +1,1 @@
+"""Local services (Trino, PostgreSQL): install, start, stop, health-check."""
