@@ -55,7 +55,7 @@ class Settings:
     raw: dict[str, Any] = field(repr=False)
 
     def get(self, dotted: str, default: Any = ...) -> Any:
-        """Return the value at a dotted key such as ``trino.port``; raise if absent and no default."""
+        """Return the value at a dotted key such as ``trino.port``; raise if absent, no default."""
         node: Any = self.raw
         for part in dotted.split("."):
             if not isinstance(node, dict) or part not in node:

@@ -1,0 +1,1 @@
+"""Publishing gold-layer results to operational systems (the CMP's PostgreSQL store)."""

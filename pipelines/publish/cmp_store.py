@@ -1,0 +1,293 @@
+"""The operational CMP store: model scores per customer in PostgreSQL, pushed diff-only.
+
+The customer management platform (CMP) reads ``customer_scores`` one customer at a time while
+the lakehouse re-scores everyone daily. Most scores do not change between runs, so a push writes
+only rows whose score or model version changed: unchanged rows keep their tuple (no dead rows,
+no WAL, no vacuum debt, and ``scored_at``/``run_id`` still say when the value last changed).
+
+Schema (created idempotently by :func:`ensure_schema`)::
+
+    customer_scores                       -- one current score per (customer, model)
+      customer_id   text              NOT NULL  -- gold-layer customer key
+      model_name    text              NOT NULL  -- e.g. loyalty_elite_propensity
+      model_version text              NOT NULL  -- MLflow registered-model version
+      score         double precision  NOT NULL  -- finite model output
+      scored_at     timestamptz       NOT NULL  -- when this value was scored (UTC)
+      run_id        text              NOT NULL  -- run that produced the current value
+      PRIMARY KEY (customer_id, model_name)     -- its btree, led by customer_id, serves the
+                                                -- CMP's reads by customer (no second index)
+
+    push_runs                             -- one row per committed push (audit, monitoring)
+      push_id bigint identity PK, run_id, table_name, started_at, finished_at,
+      rows_in, inserted, updated, unchanged   -- unchanged = rows_in - inserted - updated
+
+``push_runs`` has a surrogate key because a retried orchestrator task pushes again under the same
+``run_id``; each committed attempt is kept. Its row commits in the same transaction as the scores,
+so it exists exactly when the scores it counts are visible.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import tenacity
+
+from pipelines.config import Settings
+from pipelines.errors import LakehouseError
+from pipelines.services import postgres
+
+log = logging.getLogger(__name__)
+
+TABLE = "customer_scores"
+REQUIRED = ("customer_id", "model_name", "model_version", "score")
+COLUMNS = (*REQUIRED, "scored_at", "run_id")
+DEFAULT_ATTEMPTS = 5
+DEFAULT_MAX_WAIT_S = 8.0
+_SCHEMA_LOCK = 0x434D5001  # advisory lock key: concurrent first pushes must not race the DDL
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS customer_scores (
+    customer_id   text             NOT NULL,
+    model_name    text             NOT NULL,
+    model_version text             NOT NULL,
+    score         double precision NOT NULL,
+    scored_at     timestamptz      NOT NULL,
+    run_id        text             NOT NULL,
+    PRIMARY KEY (customer_id, model_name)
+) WITH (fillfactor = 90);  -- room for HOT updates: score is not indexed
+CREATE TABLE IF NOT EXISTS push_runs (
+    push_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    run_id      text        NOT NULL,
+    table_name  text        NOT NULL,
+    started_at  timestamptz NOT NULL,
+    finished_at timestamptz NOT NULL,
+    rows_in     bigint      NOT NULL,
+    inserted    bigint      NOT NULL,
+    updated     bigint      NOT NULL,
+    unchanged   bigint      NOT NULL
+);
+CREATE INDEX IF NOT EXISTS push_runs_run_id ON push_runs (run_id);
+"""
+
+# ORDER BY gives concurrent pushes one lock order (no deadlocks). The WHERE makes the update
+# diff-only; xmax = 0 only on freshly inserted tuples, which tells inserts from updates.
+_UPSERT = """
+WITH written AS (
+    INSERT INTO customer_scores AS cur
+        (customer_id, model_name, model_version, score, scored_at, run_id)
+    SELECT customer_id, model_name, model_version, score, scored_at, run_id
+    FROM _cmp_push ORDER BY customer_id, model_name
+    ON CONFLICT (customer_id, model_name) DO UPDATE SET
+        model_version = excluded.model_version,
+        score = excluded.score,
+        scored_at = excluded.scored_at,
+        run_id = excluded.run_id
+    WHERE (cur.score, cur.model_version) IS DISTINCT FROM (excluded.score, excluded.model_version)
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+"""
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """Counts of one committed push; ``unchanged`` rows were left untouched."""
+
+    rows_in: int
+    inserted: int
+    updated: int
+    unchanged: int
+    run_id: str
+
+
+def ensure_schema(conn: psycopg.Connection) -> None:
+    """Create the CMP tables and index if missing (see the module docstring for the schema)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+        conn.execute(_DDL)
+
+
+# --- input normalisation (pure) ----------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT or pandas.NA (whose comparison raises TypeError in bool())."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:
+        return True
+
+
+def _records(rows: Any) -> Iterable[Mapping[str, Any]]:
+    if hasattr(rows, "columns") and hasattr(rows, "to_dict"):  # pandas DataFrame, no import
+        return rows.to_dict("records")
+    return rows
+
+
+def _timestamp(value: Any, index: int) -> datetime:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise LakehouseError(
+                f"row {index}: scored_at {value!r} is not an ISO timestamp",
+                "fix the input rows; nothing was written",
+            ) from exc
+    if not isinstance(value, datetime):
+        raise LakehouseError(
+            f"row {index}: scored_at {value!r} is not a timestamp",
+            "fix the input rows; nothing was written",
+        )
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # naive means UTC
+
+
+def normalise_rows(rows: Any, run_id: str, scored_at: datetime) -> list[tuple]:
+    """Validate rows and return tuples in :data:`COLUMNS` order, ready for COPY.
+
+    All checks happen before connecting so bad input fails fast with its row number.
+    ``scored_at`` and ``run_id`` fill rows that lack them. Raises LakehouseError on a missing
+    required value, a non-finite score or a duplicate (customer_id, model_name): the upsert
+    could apply only one of two duplicates, so which one wins would be arbitrary.
+    """
+    out: list[tuple] = []
+    seen: set[tuple[str, str]] = set()
+    duplicates: list[tuple[str, str]] = []
+    for index, record in enumerate(_records(rows)):
+        absent = [name for name in REQUIRED if _missing(record.get(name))]
+        if absent:
+            raise LakehouseError(
+                f"row {index}: missing {', '.join(absent)}",
+                f"every row needs {', '.join(REQUIRED)}; nothing was written",
+            )
+        try:
+            score = float(record["score"])
+        except (TypeError, ValueError):
+            score = math.nan
+        if not math.isfinite(score):
+            raise LakehouseError(
+                f"row {index}: score {record['score']!r} is not a finite number",
+                "fix the input rows; nothing was written",
+            )
+        key = (str(record["customer_id"]), str(record["model_name"]))
+        if key in seen:
+            duplicates.append(key)
+        seen.add(key)
+        when = record.get("scored_at")
+        row_run = record.get("run_id")
+        out.append((
+            *key,
+            str(record["model_version"]),
+            score,
+            scored_at if _missing(when) else _timestamp(when, index),
+            run_id if _missing(row_run) else str(row_run),
+        ))
+    if duplicates:
+        raise LakehouseError(
+            f"{len(duplicates)} duplicate (customer_id, model_name) keys, e.g. {duplicates[:3]}",
+            "deduplicate the scores before pushing; nothing was written",
+        )
+    return out
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True for errors worth retrying: no connection, lost connection, server starting/stopping.
+
+    Connection failures carry no SQLSTATE (class 08 when the server reports one); 57P01-03 are
+    admin shutdown, crash shutdown and "cannot connect now". A rejected password is not
+    transient, so it is not retried.
+    """
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    if "authentication failed" in str(exc):
+        return False
+    state = exc.sqlstate
+    return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
+
+
+# --- push --------------------------------------------------------------------------------------
+
+
+def _push_once(settings: Settings, records: list[tuple], run_id: str,
+               started_at: datetime) -> PushResult:
+    """One attempt: COPY into a temp table, diff-upsert and audit row, all in one transaction."""
+    with postgres.connect(settings, autocommit=True) as conn:
+        ensure_schema(conn)
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute(f"CREATE TEMP TABLE _cmp_push (LIKE {TABLE}) ON COMMIT DROP")
+            with cur.copy(f"COPY _cmp_push ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+            inserted, updated = cur.execute(_UPSERT).fetchone()
+            unchanged = len(records) - inserted - updated
+            cur.execute(
+                "INSERT INTO push_runs (run_id, table_name, started_at, finished_at, rows_in,"
+                " inserted, updated, unchanged)"
+                " VALUES (%s, %s, %s, clock_timestamp(), %s, %s, %s, %s)",
+                (run_id, TABLE, started_at, len(records), inserted, updated, unchanged),
+            )
+    return PushResult(len(records), inserted, updated, unchanged, run_id)
+
+
+def push_scores(settings: Settings, rows: Any, run_id: str) -> PushResult:
+    """Upsert scores into ``customer_scores``, writing only new or changed rows.
+
+    Args:
+        settings: environment settings (connection, ``postgres.retry.*``).
+        rows: iterable of dicts or a pandas DataFrame with :data:`REQUIRED` columns and
+            optionally ``scored_at`` (default: now) and ``run_id`` (default: ``run_id``).
+        run_id: the orchestrator run pushing these rows, recorded in ``push_runs``.
+
+    Returns:
+        The committed counts. Pushing the same rows again yields 0 inserted, 0 updated.
+
+    Raises:
+        LakehouseError: invalid input, rejected rows (the whole batch rolls back), or PostgreSQL
+            still unreachable after ``postgres.retry.attempts`` tries with exponential backoff
+            capped at ``postgres.retry.max_wait_s``. Retrying is safe: the push is idempotent
+            and either committed entirely or not at all.
+    """
+    started_at = datetime.now(UTC)
+    records = normalise_rows(rows, run_id, started_at)
+    attempts = int(settings.get("postgres.retry.attempts", DEFAULT_ATTEMPTS))
+    max_wait = float(settings.get("postgres.retry.max_wait_s", DEFAULT_MAX_WAIT_S))
+    retrying = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(attempts),
+        wait=tenacity.wait_exponential(multiplier=min(0.5, max_wait), max=max_wait),
+        retry=tenacity.retry_if_exception(is_unreachable),
+        before_sleep=lambda state: log.warning(
+            "PostgreSQL unreachable (attempt %d of %d): %s", state.attempt_number, attempts,
+            str(state.outcome.exception()).strip().splitlines()[-1],
+        ),
+    )
+    where = f"{settings.get('postgres.host')}:{settings.get('postgres.port')}"
+    try:
+        result = retrying(_push_once, settings, records, run_id, started_at)
+    except tenacity.RetryError as exc:
+        raise LakehouseError(
+            f"PostgreSQL at {where} unreachable after {attempts} attempts",
+            "lakehouse services up",
+        ) from exc.last_attempt.exception()
+    except (psycopg.DataError, psycopg.IntegrityError) as exc:
+        raise LakehouseError(
+            f"push of {len(records)} rows to {TABLE} rejected and rolled back: "
+            f"{str(exc).strip().splitlines()[0]}",
+            "fix the input rows; nothing was written",
+        ) from exc
+    except psycopg.OperationalError as exc:
+        if "authentication failed" not in str(exc):
+            raise
+        raise LakehouseError(
+            f"PostgreSQL at {where} rejected the password of {settings.get('postgres.user')}",
+            "lakehouse services up (it re-syncs the app role's password from the secret)",
+        ) from exc
+    log.info(
+        "pushed %d rows to %s (run %s): %d inserted, %d updated, %d unchanged",
+        result.rows_in, TABLE, run_id, result.inserted, result.updated, result.unchanged,
+    )
+    return result

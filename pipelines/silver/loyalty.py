@@ -1,0 +1,103 @@
+"""Silver loyalty members: typed and normalised, one row per loyalty number, plus tier history.
+
+Rows whose business key or change timestamp cannot be read are rejected to quarantine with the
+field and reason; impossible dates of birth become null and are quarantined as a warning record
+so data stewards see them, while the member still lands.
+"""
+
+from __future__ import annotations
+
+from pipelines.config import Settings
+from pipelines.silver.merge import SilverReport, append_quarantine, merge_into, stream_bronze
+from pipelines.spark import table_path
+
+TIERS = ("BLUE", "SILVER", "GOLD", "PLATINUM")
+MEMBER_COLUMNS = (
+    "loyalty_number", "tier", "tier_since", "points_balance", "first_name", "last_name",
+    "date_of_birth", "email", "phone", "street", "city", "postcode", "country", "nationality",
+    "passport_number", "enrolled_at", "updated_at",
+)
+
+
+def transform_loyalty_members(bronze_df):
+    """Type and normalise bronze loyalty rows; return ``(typed, rejects)`` DataFrames."""
+    from pyspark.sql import functions as F
+
+    def clean(col: str):
+        return F.nullif(F.trim(F.col(col)), F.lit(""))
+
+    typed = bronze_df.select(
+        F.upper(clean("loyalty_number")).alias("loyalty_number"),
+        F.upper(clean("tier")).alias("tier"),
+        F.to_date(clean("tier_since")).alias("tier_since"),
+        clean("points_balance").try_cast("long").alias("points_balance"),
+        F.initcap(clean("first_name")).alias("first_name"),
+        F.initcap(clean("last_name")).alias("last_name"),
+        F.try_to_date(clean("date_of_birth")).alias("date_of_birth"),
+        F.lower(clean("email")).alias("email"),
+        F.regexp_replace(clean("phone"), r"[^0-9+]", "").alias("phone"),
+        clean("street").alias("street"),
+        clean("city").alias("city"),
+        clean("postcode").alias("postcode"),
+        F.upper(clean("country")).alias("country"),
+        F.upper(clean("nationality")).alias("nationality"),
+        F.upper(F.regexp_replace(clean("passport_number"), r"\s", "")).alias("passport_number"),
+        F.try_to_timestamp(clean("enrolled_at")).alias("enrolled_at"),
+        F.try_to_timestamp(clean("updated_at")).alias("updated_at"),
+        "_source_file", "_line", "_ingested_at", "_batch_id",
+        clean("date_of_birth").alias("_raw_dob"),
+    )
+    problem = (
+        F.when(F.col("loyalty_number").isNull(), F.lit("loyalty_number|missing business key"))
+        .when(F.col("updated_at").isNull(), F.lit("updated_at|missing or unreadable timestamp"))
+        .when(~F.col("tier").isin(*TIERS), F.lit("tier|unknown tier"))
+    )
+    flagged = typed.withColumn("_problem", problem)
+    good = flagged.where("_problem is null").drop("_problem")
+    rejects = flagged.where("_problem is not null").select(
+        F.split("_problem", r"\|")[0].alias("field"),
+        F.split("_problem", r"\|")[1].alias("reason"),
+        "_source_file", "_line", "_ingested_at", "_batch_id",
+    )
+    bad_dob = good.where(F.col("date_of_birth").isNull() & F.col("_raw_dob").isNotNull()).select(
+        F.lit("date_of_birth").alias("field"),
+        F.lit("impossible date of birth, stored as null").alias("reason"),
+        "_source_file", "_line", "_ingested_at", "_batch_id",
+    )
+    return good.drop("_raw_dob"), rejects.unionByName(bad_dob)
+
+
+def latest_per_member(typed_df):
+    """Keep the most recent change of each member within a batch."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    order = Window.partitionBy("loyalty_number").orderBy(
+        F.col("updated_at").desc(), F.col("_source_file").desc(), F.col("_line").desc())
+    return typed_df.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
+
+
+def build_silver_loyalty(spark, settings: Settings) -> SilverReport:
+    """Stream new bronze loyalty rows into ``silver.loyalty_members`` and ``tier_history``."""
+    from pyspark.sql import functions as F
+
+    def handle(batch_df, batch_id: int, report: SilverReport) -> None:
+        typed, rejects = transform_loyalty_members(batch_df)
+        typed = typed.persist()
+        members = latest_per_member(typed).select(*MEMBER_COLUMNS, "_source_file", "_ingested_at")
+        merge_into(spark, members, table_path(settings, "silver", "loyalty_members"),
+                   ["loyalty_number"], newer_than="updated_at")
+        history = typed.select("loyalty_number", "tier", "tier_since").dropDuplicates()
+        merge_into(spark, history, table_path(settings, "silver", "loyalty_tier_history"),
+                   ["loyalty_number", "tier", "tier_since"])
+        quarantine = rejects.select(
+            F.lit("loyalty").alias("source"), F.lit("silver").alias("layer"),
+            F.lit("loyalty_members").alias("table_name"), "_source_file", "_line", "field",
+            "reason", F.lit(None).cast("string").alias("raw"), "_ingested_at", "_batch_id")
+        append_quarantine(settings, quarantine, "silver.loyalty_members", batch_id)
+        report.read += batch_df.count()
+        report.merged += members.count()
+        report.quarantined += rejects.count()
+        typed.unpersist()
+
+    return stream_bronze(spark, settings, "loyalty_members", "loyalty_members", handle)

@@ -1,0 +1,58 @@
+"""Run a table's Great Expectations suite on a Spark DataFrame and summarise the outcome.
+
+An ephemeral GX context is enough: suites live in code (``quality/suites``), results go into the
+run report. A failed critical expectation raises, so a bad table never feeds gold.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+
+from pipelines.errors import LakehouseError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CheckReport:
+    suite: str
+    evaluated: int = 0
+    passed: int = 0
+    failed: list[str] = field(default_factory=list)
+    critical_failed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def run_suite(suite_name: str, df) -> CheckReport:
+    """Validate ``df`` against ``quality.suites.<suite_name>``; raise on a critical failure."""
+    import great_expectations as gx
+
+    module = importlib.import_module(f"quality.suites.{suite_name}")
+    named = module.expectations()
+    context = gx.get_context(mode="ephemeral")
+    asset = context.data_sources.add_spark(name="lake").add_dataframe_asset(name=suite_name)
+    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
+        batch_parameters={"dataframe": df})
+    report = CheckReport(suite=suite_name)
+    for name, expectation in named.items():
+        result = batch.validate(expectation)
+        report.evaluated += 1
+        if result.success:
+            report.passed += 1
+            continue
+        report.failed.append(name)
+        unexpected = result.result.get("unexpected_count")
+        log.warning("quality %s: %s failed (unexpected=%s)", suite_name, name, unexpected)
+        if name in module.CRITICAL:
+            report.critical_failed.append(name)
+    log.info("quality %s: %d/%d expectations passed", suite_name, report.passed, report.evaluated)
+    if report.critical_failed:
+        raise LakehouseError(
+            f"quality {suite_name}: critical expectations failed: {report.critical_failed}",
+            "see the warnings above and the quarantine table",
+        )
+    return report

@@ -1,0 +1,1 @@
+"""One Great Expectations suite per table, named ``<layer>__<table>``."""
