@@ -32,21 +32,24 @@ def run_suite(suite_name: str, df) -> CheckReport:
     import great_expectations as gx
 
     module = importlib.import_module(f"quality.suites.{suite_name}")
-    named = module.expectations()
     context = gx.get_context(mode="ephemeral")
+    suite = gx.ExpectationSuite(name=suite_name)
+    for name, expectation in module.expectations().items():
+        expectation.meta = {"name": name}
+        suite.add_expectation(expectation)
     asset = context.data_sources.add_spark(name="lake").add_dataframe_asset(name=suite_name)
     batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
         batch_parameters={"dataframe": df})
     report = CheckReport(suite=suite_name)
-    for name, expectation in named.items():
-        result = batch.validate(expectation)
+    for result in batch.validate(suite).results:
+        name = result.expectation_config.meta["name"]
         report.evaluated += 1
         if result.success:
             report.passed += 1
             continue
         report.failed.append(name)
-        unexpected = result.result.get("unexpected_count")
-        log.warning("quality %s: %s failed (unexpected=%s)", suite_name, name, unexpected)
+        log.warning("quality %s: %s failed (unexpected=%s)", suite_name, name,
+                    result.result.get("unexpected_count"))
         if name in module.CRITICAL:
             report.critical_failed.append(name)
     log.info("quality %s: %d/%d expectations passed", suite_name, report.passed, report.evaluated)

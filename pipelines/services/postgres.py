@@ -12,6 +12,7 @@ unprivileged system user (:data:`OS_USER`, created on demand) that owns ``<var>/
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pwd
@@ -44,8 +45,25 @@ _INCLUDE_LINE = "include_if_exists = 'lakehouse.conf'"
 # --- paths and probes -------------------------------------------------------------------------
 
 
+def _traversable_by_others(path: Path) -> bool:
+    """True if every existing ancestor of ``path`` lets other users pass (o+x)."""
+    for parent in [path, *path.parents]:
+        if parent.exists() and not parent.stat().st_mode & 0o001:
+            return False
+    return True
+
+
 def _home(settings: Settings) -> Path:
-    return settings.var_dir / "postgres"
+    """Cluster folder: ``<var>/postgres``, or a system folder when the server user can't reach it.
+
+    The server runs as an unprivileged user; a checkout under a private folder (``/root/...``)
+    would lock it out, so then the cluster lives under ``/var/lib/airline-lakehouse/<hash>``.
+    """
+    home = settings.var_dir / "postgres"
+    if _traversable_by_others(home.parent):
+        return home
+    digest = hashlib.sha256(str(home).encode()).hexdigest()[:12]
+    return Path("/var/lib/airline-lakehouse") / f"{settings.env}-{digest}" / "postgres"
 
 
 def _data(settings: Settings) -> Path:

@@ -1,0 +1,196 @@
+"""The main job as a list of steps. Airflow tasks, the CLI and the tests call these functions.
+
+Each step takes the settings, does one thing idempotently and returns a small JSON-able dict that
+ends up in the run summary (``reports/last_run.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pipelines.config import Settings
+
+log = logging.getLogger(__name__)
+SOURCES = ("loyalty",)
+
+
+def step_generate(settings: Settings) -> dict:
+    """Write the demo feeds (deterministic for the seed, so a re-run rewrites identical files)."""
+    from pipelines.generate import generate
+
+    summary = generate(
+        settings.var_dir, customers=int(settings.get("generator.customers")),
+        days=int(settings.get("generator.days")), seed=int(settings.get("generator.seed")),
+        start_date=date.fromisoformat(str(settings.get("generator.start_date"))))
+    return summary.to_dict()
+
+
+def step_bronze(settings: Settings) -> dict:
+    from pipelines.bronze.ingest import ingest_source
+    from pipelines.sources import load_source
+    from pipelines.spark import get_spark
+
+    spark = get_spark(settings)
+    return {s: ingest_source(spark, settings, load_source(s)).to_dict() for s in SOURCES}
+
+
+def step_silver(settings: Settings) -> dict:
+    from pipelines.silver.loyalty import build_silver_loyalty
+    from pipelines.spark import get_spark
+
+    return {"loyalty_members": build_silver_loyalty(get_spark(settings), settings).to_dict()}
+
+
+def step_quality(settings: Settings) -> dict:
+    from pipelines.spark import get_spark, table_path
+    from quality.runner import run_suite
+
+    spark = get_spark(settings)
+    members = spark.read.format("delta").load(str(table_path(settings, "silver",
+                                                              "loyalty_members")))
+    return {"silver__loyalty_members": run_suite("silver__loyalty_members", members).to_dict()}
+
+
+def step_gold(settings: Settings) -> dict:
+    """dbt build on the shared session, then publish the gold tables to Trino."""
+    from pipelines.gold import build_gold
+    from pipelines.publish.trino_catalog import compare_counts, publish_gold
+    from pipelines.spark import get_spark, register_lake_tables
+
+    spark = get_spark(settings)
+    register_lake_tables(spark, settings)
+    report = build_gold(spark, settings).to_dict()
+    publish_gold(settings)
+    report["trino_vs_spark"] = compare_counts(spark, settings)
+    return report
+
+
+def step_train(settings: Settings) -> dict:
+    from ml.loyalty_propensity.features import build_features
+    from ml.loyalty_propensity.train import train_if_needed
+    from pipelines.spark import get_spark
+
+    frame, version = build_features(get_spark(settings), settings)
+    return train_if_needed(settings, frame, version).to_dict()
+
+
+def step_score_and_push(settings: Settings, run_id: str) -> dict:
+    from ml.loyalty_propensity.features import build_features
+    from ml.loyalty_propensity.score import score_customers
+    from pipelines.publish.cmp_store import push_scores
+    from pipelines.spark import get_spark
+
+    frame, _ = build_features(get_spark(settings), settings)
+    scores = score_customers(settings, frame)
+    result = push_scores(settings, scores, run_id)
+    return {"scored": len(scores), **result.__dict__}
+
+
+def layer_counts(settings: Settings) -> dict[str, int]:
+    """Rows per Delta table in the lake, for the summary."""
+    from pipelines.spark import get_spark
+
+    spark = get_spark(settings)
+    lake = settings.path("paths.lake")
+    return {f"{p.parent.parent.name}.{p.parent.name}":
+            spark.read.format("delta").load(str(p.parent)).count()
+            for p in sorted(lake.glob("*/*/_delta_log"))}
+
+
+def write_summary(settings: Settings, run_id: str, steps: dict) -> dict:
+    """Assemble the run summary, write it to ``<reports>/last_run.json`` and return it."""
+    summary = {
+        "run_id": run_id,
+        "env": settings.env,
+        "finished_at": datetime.now(UTC).isoformat(),
+        "rows_per_table": layer_counts(settings),
+        "steps": steps,
+        "where_to_look": where_to_look(settings),
+    }
+    reports = settings.path("paths.reports")
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "last_run.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    return summary
+
+
+def where_to_look(settings: Settings) -> dict[str, str]:
+    var = settings.var_dir
+    return {
+        "trino": f"trino://{settings.get('trino.host')}:{settings.get('trino.port')}/"
+                 f"{settings.get('trino.catalog')}/gold  (e.g. `lakehouse sql "
+                 f"\"select * from gold.dim_customer limit 5\"`)",
+        "mlflow_ui": f"lakehouse ui mlflow  (store {settings.get('mlflow.tracking_uri')})",
+        "airflow_ui": f"lakehouse ui airflow  (AIRFLOW_HOME={var / 'airflow'})",
+        "lake": str(settings.path("paths.lake")),
+        "summary": str(settings.path("paths.reports") / "last_run.json"),
+    }
+
+
+def run_all(settings: Settings, run_id: str | None = None) -> dict:
+    """Every step in order, in this process (what the DAG does, without Airflow)."""
+    run_id = run_id or f"manual__{datetime.now(UTC):%Y%m%dT%H%M%S}"
+    steps: dict[str, dict] = {}
+    steps["generate"] = step_generate(settings)
+    steps["bronze"] = step_bronze(settings)
+    steps["silver"] = step_silver(settings)
+    steps["quality"] = step_quality(settings)
+    steps["gold"] = step_gold(settings)
+    steps["train"] = step_train(settings)
+    steps["score_and_push"] = step_score_and_push(settings, run_id)
+    return write_summary(settings, run_id, steps)
+
+
+def format_summary(summary: dict) -> str:
+    """Human-readable lines for the end of a run."""
+    steps = summary["steps"]
+    lines = [f"run {summary['run_id']} ({summary['env']}) finished {summary['finished_at']}",
+             "rows per table:"]
+    lines += [f"  {name:<36} {count:>8}" for name, count in summary["rows_per_table"].items()]
+    quality = steps.get("quality", {})
+    passed = sum(q["passed"] for q in quality.values())
+    evaluated = sum(q["evaluated"] for q in quality.values())
+    gold = steps.get("gold", {})
+    lines.append(f"checks: GX {passed}/{evaluated} passed; dbt tests {gold.get('tests_passed')} "
+                 f"passed, {len(gold.get('tests_failed', []))} failed")
+    lines.append(f"trino vs spark: {gold.get('trino_vs_spark')}")
+    train, push = steps.get("train", {}), steps.get("score_and_push", {})
+    lines.append(f"model: {train.get('model_name')} v{train.get('version')} "
+                 f"({'trained now' if train.get('trained') else 'existing champion'})")
+    lines.append(f"pushed to PostgreSQL: {push.get('rows_in')} rows ({push.get('inserted')} "
+                 f"inserted, {push.get('updated')} updated, {push.get('unchanged')} unchanged)")
+    lines.append("where to look:")
+    lines += [f"  {k}: {v}" for k, v in summary["where_to_look"].items()]
+    return "\n".join(lines)
+
+
+def load_summary(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+STEPS = {
+    "generate": step_generate,
+    "bronze": step_bronze,
+    "silver": step_silver,
+    "quality": step_quality,
+    "gold": step_gold,
+    "train": step_train,
+}
+
+
+def run_step(name: str, **kwargs) -> dict:
+    """Run one named step with the environment's settings (the entry point of Airflow tasks)."""
+    from pipelines.config import load_settings
+    from pipelines.logs import configure_logging
+
+    configure_logging()
+    settings = load_settings()
+    if name == "score_and_push":
+        return step_score_and_push(settings, **kwargs)
+    if name == "summary":
+        summary = write_summary(settings, kwargs["run_id"], kwargs["steps"])
+        log.info("run summary:\n%s", format_summary(summary))
+        return summary
+    return STEPS[name](settings)
