@@ -114,3 +114,7 @@ def main() -> None:
         if exc.fix:
             typer.echo(f"  fix: {exc.fix}", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -15,14 +15,20 @@ from typing import Any
 
 import yaml
 
+from pipelines.errors import LakehouseError
+
 ENV_VARIABLE = "LAKEHOUSE_ENV"
 DEFAULT_ENV = "local"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONF_DIR = REPO_ROOT / "conf"
+NOT_ENVIRONMENTS = {"base", "generator"}  # top-level conf/*.yaml that are not env overlays
 
 
-class ConfigError(RuntimeError):
+class ConfigError(LakehouseError):
     """A configuration file or key is missing or malformed."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what, "see conf/base.yaml and conf/<env>.yaml")
 
 
 def _deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +94,6 @@ def load_settings(env: str | None = None) -> Settings:
     base = _read_yaml(CONF_DIR / "base.yaml")
     overlay_path = CONF_DIR / f"{env}.yaml"
     if not overlay_path.exists():
-        known = sorted(p.stem for p in CONF_DIR.glob("*.yaml") if p.stem != "base")
+        known = sorted(p.stem for p in CONF_DIR.glob("*.yaml") if p.stem not in NOT_ENVIRONMENTS)
         raise ConfigError(f"unknown environment '{env}': no {overlay_path}; known: {known}")
     return Settings(env=env, raw=_deep_merge(base, _read_yaml(overlay_path)))

@@ -12,10 +12,9 @@ def configure_logging(level: int = logging.INFO) -> None:
     """Log ``time level name message`` to stderr once per process; silence chatty libraries."""
     os.environ.setdefault("TQDM_DISABLE", "1")  # GX progress bars
     root = logging.getLogger()
-    if not any(getattr(h, "_lakehouse", False) for h in root.handlers):
+    if not root.handlers:  # Airflow and pytest bring their own handlers; keep theirs
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler._lakehouse = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
     for name in NOISY:

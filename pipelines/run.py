@@ -117,13 +117,14 @@ def write_summary(settings: Settings, run_id: str, steps: dict) -> dict:
 
 
 def where_to_look(settings: Settings) -> dict[str, str]:
-    var = settings.var_dir
+    """Commands a person can paste to look at what the run produced."""
     return {
-        "trino": f"trino://{settings.get('trino.host')}:{settings.get('trino.port')}/"
-                 f"{settings.get('trino.catalog')}/gold  (e.g. `lakehouse sql "
-                 f"\"select * from gold.dim_customer limit 5\"`)",
-        "mlflow_ui": f"lakehouse ui mlflow  (store {settings.get('mlflow.tracking_uri')})",
-        "airflow_ui": f"lakehouse ui airflow  (AIRFLOW_HOME={var / 'airflow'})",
+        "trino": f"lakehouse sql \"select * from gold.dim_customer limit 5\"  (server "
+                 f"{settings.get('trino.host')}:{settings.get('trino.port')}, catalog "
+                 f"{settings.get('trino.catalog')})",
+        "mlflow_ui": f".venv/bin/mlflow ui --backend-store-uri "
+                     f"{settings.get('mlflow.tracking_uri')} --port 5000",
+        "airflow_ui": "lakehouse airflow api-server --port 8080",
         "lake": str(settings.path("paths.lake")),
         "summary": str(settings.path("paths.reports") / "last_run.json"),
     }

@@ -32,7 +32,11 @@ def run_suite(suite_name: str, df) -> CheckReport:
     import great_expectations as gx
 
     module = importlib.import_module(f"quality.suites.{suite_name}")
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False,
+                                                         metric_calculations=False)
     suite = gx.ExpectationSuite(name=suite_name)
     for name, expectation in module.expectations().items():
         expectation.meta = {"name": name}

@@ -14,3 +14,17 @@ def settings():
     from pipelines.config import load_settings
 
     return load_settings("test")
+
+
+@pytest.fixture(scope="session")
+def spark(settings):
+    """The one Spark session of the test run (Delta enabled, lake tables registered)."""
+    from pipelines.logs import configure_logging
+    from pipelines.setup.jars import ensure_delta_jars
+    from pipelines.spark import get_spark
+
+    configure_logging()
+    ensure_delta_jars(settings)
+    session = get_spark(settings)
+    yield session
+    session.stop()

@@ -61,7 +61,7 @@ def train_if_needed(settings: Settings, frame, data_version: int, force: bool = 
     existing = champion_version(settings, name)
     if existing and not force:
         log.info("model %s: champion v%s exists, training skipped", name, existing)
-        return TrainReport(name, existing, trained=False)
+        return TrainReport(name, str(existing), trained=False)
     if frame[TARGET].nunique() < 2 or frame[TARGET].value_counts().min() < 2:
         raise LakehouseError(f"model {name}: training data lacks both classes of {TARGET}",
                              "generate more customers (generator.customers in conf/)")
