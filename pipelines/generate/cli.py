@@ -35,14 +35,15 @@ def default_out() -> Path:
 
 def generate_command(
     customers: Annotated[int | None, typer.Option(
-        help="True people to simulate [generator.customers].")] = None,
-    days: Annotated[int | None, typer.Option(help="Days of feeds [generator.days].")] = None,
+        help="True people to simulate (default: generator.customers).")] = None,
+    days: Annotated[int | None, typer.Option(
+        help="Days of feeds (default: generator.days).")] = None,
     seed: Annotated[int | None, typer.Option(
-        help="Random seed; same seed, same bytes [generator.seed].")] = None,
+        help="Random seed; same seed, same bytes (default: generator.seed).")] = None,
     out: Annotated[Path | None, typer.Option(
-        help="Output root with landing/ and ground_truth/ [parent of paths.landing].")] = None,
+        help="Root for landing/ and ground_truth/ (default: parent of paths.landing).")] = None,
     start_date: Annotated[str | None, typer.Option(
-        help="Date of day 1, YYYY-MM-DD [generator.start_date].")] = None,
+        help="Date of day 1, YYYY-MM-DD (default: generator.start_date).")] = None,
     day: Annotated[int | None, typer.Option(
         help="Only write batch DAY (1-based) instead of all days.")] = None,
     workers: Annotated[int | None, typer.Option(

@@ -77,5 +77,7 @@ def wrong_encoding(line: str, u: float) -> bytes | None:
     if line.isascii():
         return None
     if u < 0.5:
-        return line.encode("cp1252", errors="replace")
+        data = line.encode("cp1252", errors="replace")
+        if not data.isascii():  # all-"?" output would hide the encoding problem
+            return data
     return line.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")

@@ -101,7 +101,7 @@ def install(settings: Settings) -> Path:
         log.debug("trino already installed in %s", home)
     else:
         archive = _ensure_archive(settings)
-        present = [] if missing is None else [p for p in _installed_plugins(home)]
+        present = [] if missing is None else _installed_plugins(home)
         _unpack(archive, home, sorted(set(plugins) | set(present)))
     write_config(settings)
     return home
@@ -432,8 +432,10 @@ def _wait_healthy(settings: Settings, timeout: float) -> dict[str, Any]:
     while time.monotonic() < deadline:
         current = status(settings)
         if not current["running"] and time.monotonic() - started > 5:
+            hint = _startup_error(layout.server_log)
             raise LakehouseError(
-                f"Trino exited while starting; see {layout.server_log}",
+                f"Trino exited while starting{f' ({hint})' if hint else ''}; "
+                f"see {layout.server_log}",
                 f"read the end of {layout.server_log} (and {layout.launcher_log})",
             )
         if current["healthy"] and _select_one(settings):
@@ -445,6 +447,22 @@ def _wait_healthy(settings: Settings, timeout: float) -> dict[str, Any]:
         f"Trino did not become healthy within {timeout:.0f} s; see {layout.server_log}",
         f"read the end of {layout.server_log}; raise the timeout or trino.heap if it is slow",
     )
+
+
+def _startup_error(server_log: Path) -> str:
+    """The first exception message after the first ERROR line of the server log, if any."""
+    try:
+        lines = server_log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    first = next((i for i, line in enumerate(lines) if "\tERROR\t" in line), None)
+    if first is None:
+        return ""
+    for line in lines[first:first + 50]:
+        match = re.search(r"\b\w*(?:Exception|Error): (.+)", line)
+        if match:
+            return match.group(1).strip()[:300]
+    return lines[first].split("\t")[-1][:300]
 
 
 def _select_one(settings: Settings) -> bool:

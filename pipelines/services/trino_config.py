@@ -16,6 +16,7 @@ from pathlib import Path
 from pipelines.errors import LakehouseError
 
 LOCAL_SCHEME = "local://"
+MIN_HEAP_MB = 1024
 
 # Recommended Trino JVM flags (core/docker/default/etc/jvm.config of Trino 47x) minus the RAM
 # percentages, which we replace with an explicit -Xmx so a shared 24 GiB box stays predictable.
@@ -95,7 +96,7 @@ def parse_size_mb(size: str) -> int:
         )
     number, unit = int(match.group(1)), match.group(2).lower()
     factor = {"k": 1 / 1024, "": 1 / (1024 * 1024), "m": 1, "g": 1024, "t": 1024 * 1024}[unit]
-    return max(1, int(number * factor))
+    return int(number * factor)
 
 
 def node_environment(env: str) -> str:
@@ -128,10 +129,19 @@ def jvm_config(heap: str, layout: TrinoLayout) -> str:
 
 
 def config_properties(port: int, heap: str, layout: TrinoLayout) -> dict[str, str]:
-    """Single-node coordinator sized for a 2-core box: half the heap for queries, 30% headroom."""
+    """Single-node coordinator sized for a 2-core box: half the heap for queries, 30% headroom.
+
+    Trino refuses to start when query memory + headroom exceed the heap, and below 1 GiB it has
+    too little left for itself, so smaller heaps are rejected here with a readable message.
+    """
     heap_mb = parse_size_mb(heap)
-    query_mb = max(256, heap_mb // 2)
-    headroom_mb = max(128, heap_mb * 3 // 10)
+    if heap_mb < MIN_HEAP_MB:
+        raise LakehouseError(
+            f"trino.heap '{heap}' is below the 1G Trino needs to start",
+            "set trino.heap in conf/<env>.yaml to 1G or more (2G is the default)",
+        )
+    query_mb = heap_mb // 2
+    headroom_mb = heap_mb * 3 // 10
     return {
         "coordinator": "true",
         "node-scheduler.include-coordinator": "true",

@@ -14,7 +14,7 @@ HEAVY = {"pyspark", "delta", "dbt", "mlflow", "great_expectations", "pandas", "p
 def dag_bag():
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(DAGS_DIR), include_examples=False)
+    return DagBag(dag_folder=str(DAGS_DIR))
 
 
 def test_dags_import_without_errors(dag_bag):
@@ -31,7 +31,7 @@ def test_dags_have_tags_retries_and_no_catchup(dag_bag):
 
 
 def test_main_dag_runs_every_step_in_order(dag_bag):
-    dag = dag_bag.get_dag("customer_lakehouse")
+    dag = dag_bag.dags["customer_lakehouse"]
     order = ["generate", "bronze", "silver", "quality", "gold", "train", "score_and_push"]
     for upstream, downstream in zip(order, order[1:], strict=False):
         assert downstream in dag.get_task(upstream).downstream_task_ids

@@ -33,6 +33,17 @@ def delta_spark(request, settings):
         return get_spark(settings)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _drop_test_tables(settings):
+    """Leave no ``trino_it_*`` tables behind in the gold layer other tests may enumerate."""
+    yield
+    if not trino.status(settings)["healthy"]:
+        return
+    for path in sorted((settings.path("paths.lake") / SCHEMA).glob("trino_it_*")):
+        _unregister(settings, path.name)
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def _lake_table(settings, name):
     return settings.path("paths.lake") / SCHEMA / name
 

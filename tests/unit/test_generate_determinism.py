@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -66,3 +69,17 @@ def test_files_keep_their_own_date_when_delivered_late(tmp_path):
     assert {(f["source"], f["file_date"]) for f in summary.late_files} >= {
         ("loyalty", "2026-01-02")
     }
+
+
+def test_output_does_not_depend_on_the_process_hash_seed(full_run, tmp_path):
+    """A fresh interpreter (new PYTHONHASHSEED) must write the same bytes: no hash() in draws."""
+    code = (
+        "from datetime import date; from pathlib import Path; "
+        "from pipelines.generate import Activity, DirtRates, generate; "
+        f"generate(Path({str(tmp_path)!r}), customers=250, days=4, seed=7, "
+        "start_date=date(2026, 1, 1), dirt=DirtRates(), activity=Activity(shard_size=100), "
+        "workers=1)"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path(__file__).parents[2])
+    assert _digest(tmp_path) == _digest(full_run)

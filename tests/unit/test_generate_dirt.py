@@ -1,4 +1,4 @@
-"""The listed kinds of dirt appear at their configured rates, and really show in the landing bytes."""
+"""Each kind of dirt appears at its configured rate and really shows in the landing bytes."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ START = date(2026, 1, 1)
 RATES = DirtRates(malformed=0.1, duplicate=0.1, bad_encoding=0.3, impossible_date=0.2,
                   card_in_text=0.5, nickname=1.0, typo=0.2, swapped_names=0.1,
                   missing_loyalty_on_pnr=0.5, late_file=0.0)
+MOJIBAKE = ("Ã", "Å", "Ä", "Â", "Ð", "Ñ", "â", "ð", "\ufffd")  # UTF-8 bytes read as 1252
 ACTIVITY = Activity(shard_size=400, bookings_per_day=0.05, contacts_per_day=0.02)
 
 
@@ -61,13 +62,15 @@ def test_malformed_lines_fail_to_parse(dirty):
     for name, lines in _lines(dirty).items():
         if not name.endswith(".jsonl"):
             continue
-        bad = 0
+        bad = undecodable = 0
         for line in lines:
             try:
-                json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+                json.loads(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                undecodable += 1  # wrong encoding; it may be malformed as well
+            except json.JSONDecodeError:
                 bad += 1
-        assert bad == flagged[name], name
+        assert bad <= flagged[name] <= bad + undecodable, name
 
 
 def test_duplicates_repeat_an_earlier_line(dirty):
@@ -88,7 +91,7 @@ def test_bad_encodings_are_not_clean_utf8(dirty):
             except UnicodeDecodeError:
                 odd += 1
                 continue
-            odd += "Ã" in text or "Å" in text or "Ä" in text
+            odd += any(mark in text for mark in MOJIBAKE)
         assert odd >= count * 0.9, name
 
 
@@ -96,7 +99,7 @@ def test_card_numbers_hide_in_free_text(dirty):
     found = 0
     for path in (dirty / "landing").rglob("*.jsonl"):
         text = path.read_bytes().decode("utf-8", errors="replace")
-        found += sum(luhn_valid(c) for c in re.findall(r"\b\d(?:[ -]?\d){14,18}\b", text))
+        found += sum(luhn_valid(c) for c in re.findall(r"\b[3-6]\d(?:[ -]?\d){13,17}\b", text))
     flagged = sum(_dirt(dirty)["card_in_text"].values())
     assert flagged > 5 and found >= flagged * 0.8
 

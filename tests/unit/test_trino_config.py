@@ -112,6 +112,23 @@ def test_parse_size_mb_rejects_garbage():
         parse_size_mb("lots")
 
 
+def test_heaps_below_one_gig_are_refused_before_trino_would_fail(tmp_path):
+    with pytest.raises(LakehouseError, match="below the 1G"):
+        config_properties(8092, "512M", TrinoLayout(tmp_path))
+
+
+def test_startup_error_hint_is_read_from_the_server_log(tmp_path):
+    server_log = tmp_path / "server.log"
+    server_log.write_text(
+        "2026-01-01T00:00:00Z\tINFO\tmain\tio.trino.server.Server\tstarting\n"
+        "2026-01-01T00:00:01Z\tERROR\tmain\tio.trino.server.Server\tUnable to create injector\n"
+        "1) [Guice/ErrorInjectingConstructor]: IllegalArgumentException: Invalid memory "
+        "configuration\n"
+    )
+    assert trino._startup_error(server_log) == "Invalid memory configuration"
+    assert trino._startup_error(tmp_path / "missing.log") == ""
+
+
 def test_node_environment_is_sanitised():
     assert node_environment("Dev-Box.1") == "dev_box_1"
 
