@@ -36,6 +36,6 @@ def champion_version(settings: Settings, model_name: str) -> str | None:
 
     try:
         alias = settings.get("mlflow.champion_alias")
-        return MlflowClient().get_model_version_by_alias(model_name, alias).version
+        return str(MlflowClient().get_model_version_by_alias(model_name, alias).version)
     except MlflowException:
         return None

@@ -138,7 +138,7 @@ def test_mlflow_registry_has_champion_alias(first_run, settings):
     configure_mlflow(settings)
     version = MlflowClient().get_model_version_by_alias(settings.get("skeleton.model_name"),
                                                         "champion")
-    assert version.version == first_run["steps"]["train"]["version"]
+    assert str(version.version) == first_run["steps"]["train"]["version"]
 
 
 def test_postgres_holds_one_score_per_gold_row(first_run, settings):
