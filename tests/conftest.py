@@ -13,7 +13,7 @@ os.environ.setdefault("LAKEHOUSE_ENV", "test")
 def settings():
     from pipelines.config import load_settings
 
-    return load_settings("test")
+    return load_settings()  # $LAKEHOUSE_ENV, "test" unless a developer picks a scratch env
 
 
 @pytest.fixture(scope="session")
