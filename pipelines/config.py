@@ -7,6 +7,7 @@ string is replaced by the environment's var folder so one edit moves all runtime
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,6 +73,17 @@ class Settings:
         if isinstance(node, str):
             return node.replace("{var}", str(self.var_dir))
         return node
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Settings:
+        """A copy with dotted keys replaced, e.g. ``{"postgres.port": 1}`` (tests, one-off runs)."""
+        raw = copy.deepcopy(self.raw)
+        for dotted, value in overrides.items():
+            *parents, leaf = dotted.split(".")
+            node = raw
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+        return Settings(env=self.env, raw=raw)
 
     @property
     def var_dir(self) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import socket
 import threading
 import time
@@ -11,7 +10,6 @@ import pandas as pd
 import psycopg
 import pytest
 
-from pipelines.config import Settings
 from pipelines.errors import LakehouseError
 from pipelines.publish import cmp_store
 from pipelines.services import postgres
@@ -21,15 +19,6 @@ pytestmark = pytest.mark.integration
 GATE_LOCK = 4242
 
 
-def _with(settings: Settings, overrides: dict) -> Settings:
-    raw = copy.deepcopy(settings.raw)
-    for dotted, value in overrides.items():
-        *parents, leaf = dotted.split(".")
-        node = raw
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return Settings(env=settings.env, raw=raw)
 
 
 def _rows(n=5, score=0.1, version="1"):
@@ -160,7 +149,7 @@ def test_unreachable_postgres_fails_after_bounded_retries(store, monkeypatch):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    dead = _with(store, {"postgres.port": closed_port, "postgres.retry.attempts": 3,
+    dead = store.with_overrides({"postgres.port": closed_port, "postgres.retry.attempts": 3,
                          "postgres.retry.max_wait_s": 0.01})
     calls = []
     real_connect = postgres.connect

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import socket
 import time
 
 import pytest
 
-from pipelines.config import Settings
 from pipelines.errors import LakehouseError
 from pipelines.services import postgres
 
 pytestmark = pytest.mark.integration
 
 
-def _with(settings: Settings, overrides: dict) -> Settings:
-    raw = copy.deepcopy(settings.raw)
-    for dotted, value in overrides.items():
-        *parents, leaf = dotted.split(".")
-        node = raw
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return Settings(env=settings.env, raw=raw)
 
 
 def test_status_is_healthy_after_start(postgres_service):
@@ -59,7 +48,7 @@ def test_foreign_listener_on_port_is_explained(postgres_service, tmp_path):
         foreign.bind(("127.0.0.1", 0))
         foreign.listen(1)
         port = foreign.getsockname()[1]
-        other = _with(postgres_service, {"postgres.port": port, "paths.var": str(tmp_path)})
+        other = postgres_service.with_overrides({"postgres.port": port, "paths.var": str(tmp_path)})
         with pytest.raises(LakehouseError) as caught:
             postgres.start(other)
     assert str(port) in caught.value.what

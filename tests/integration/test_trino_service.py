@@ -7,13 +7,11 @@ version of the same table, which is how the pipeline rebuilds gold tables too.
 
 from __future__ import annotations
 
-import copy
 import shutil
 import socket
 
 import pytest
 
-from pipelines.config import Settings
 from pipelines.errors import LakehouseError
 from pipelines.services import trino
 
@@ -168,10 +166,8 @@ def test_start_refuses_a_port_held_by_a_foreign_socket(trino_service, tmp_path):
         holder.bind(("127.0.0.1", 0))
         holder.listen(1)
         port = holder.getsockname()[1]
-        raw = copy.deepcopy(trino_service.raw)
-        raw["paths"]["var"] = str(tmp_path / "var")
-        raw["trino"]["port"] = port
-        other = Settings(env=trino_service.env, raw=raw)
+        other = trino_service.with_overrides({"paths.var": str(tmp_path / "var"),
+                                              "trino.port": port})
         with pytest.raises(LakehouseError) as caught:
             trino.start(other, timeout=10)
     assert f"port {port}" in caught.value.what
