@@ -14,7 +14,9 @@ from pathlib import Path
 from pipelines.config import Settings
 
 log = logging.getLogger(__name__)
-SOURCES = ("loyalty",)
+SOURCES = ("loyalty", "pnr", "edh_flight_legs", "edh_pax", "edh_ancillaries", "edh_forecast",
+           "contact_centre", "purchases", "feedback", "baggage", "compensation", "consents",
+           "social")  # one conf/sources/<name>.yaml each; bronze ingests them in this order
 
 
 def step_generate(settings: Settings) -> dict:
@@ -29,12 +31,11 @@ def step_generate(settings: Settings) -> dict:
 
 
 def step_bronze(settings: Settings) -> dict:
-    from pipelines.bronze.ingest import ingest_source
-    from pipelines.sources import load_source
+    from pipelines.bronze.all_sources import ingest_all
     from pipelines.spark import get_spark
 
-    spark = get_spark(settings)
-    return {s: ingest_source(spark, settings, load_source(s)).to_dict() for s in SOURCES}
+    reports = ingest_all(get_spark(settings), settings, SOURCES)
+    return {name: report.to_dict() for name, report in reports.items()}
 
 
 def step_silver(settings: Settings) -> dict:

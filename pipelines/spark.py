@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from pipelines.config import Settings
@@ -47,6 +48,7 @@ def get_spark(settings: Settings):
     if active is not None:
         return active
     os.environ["JAVA_HOME"] = _java_home(settings)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers need this venv's pandas
     var_dir = settings.var_dir
     builder = (
         SparkSession.builder.master(settings.get("spark.master"))

@@ -2,7 +2,9 @@
 
 Runs inside Spark's Python workers (one call per file) and in unit tests. Every record of the
 file comes out exactly once, either as ``ok`` or as ``quarantine`` with a reason, so landed counts
-reconcile. Card numbers are scrubbed here, before anything is written.
+reconcile. Card numbers are scrubbed here, before anything is written. :func:`parse_file` picks
+the parser from the source spec's ``format``; the CSV parser lives here, JSON lines and
+fixed-width in their own modules.
 """
 
 from __future__ import annotations
@@ -10,75 +12,103 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
-from typing import Iterator
+from collections.abc import Iterator
 
-from privacy.pci import scrub_pan
+from pipelines.bronze.fixed_width import parse_fixed_width
+from pipelines.bronze.jsonl import parse_jsonl
+from pipelines.bronze.records import (
+    FALLBACK_ENCODING,
+    Line,
+    ParsedRecord,
+    decode,
+    quarantine,
+    scrub_all,
+    split_lines,
+)
+from pipelines.sources import SourceSpec
 
-FALLBACK_ENCODING = "cp1252"
-
-
-@dataclass(frozen=True)
-class ParsedRecord:
-    """One landed record: ``values`` in the expected column order, or a quarantine reason."""
-
-    status: str  # "ok" or "quarantine"
-    source_file: str
-    line: int
-    encoding: str
-    values: list[str | None] | None = None
-    rescued: str | None = None
-    field: str | None = None
-    reason: str | None = None
-    raw: str | None = None
-    pans_removed: int = 0
+__all__ = ["ParsedRecord", "decode", "parse_csv", "parse_file", "parse_fixed_width",
+           "parse_jsonl"]
+MAX_QUOTED_LINES = 20  # a quoted CSV field may span this many physical lines, no more
 
 
-def decode(content: bytes) -> tuple[str, str]:
-    """Decode as UTF-8, falling back to cp1252 for files exported by legacy Windows tools."""
+def parse_file(spec: SourceSpec, source_file: str, content: bytes) -> Iterator[ParsedRecord]:
+    """Parse one landed file the way its source spec says (``csv``, ``jsonl``, ``fixed_width``)."""
+    if spec.format == "csv":
+        return parse_csv(source_file, content, list(spec.columns))
+    if spec.format == "jsonl":
+        return parse_jsonl(source_file, content, list(spec.columns))
+    if spec.format == "fixed_width":
+        return parse_fixed_width(source_file, content, spec.layout)
+    raise ValueError(f"source {spec.source}: unknown format {spec.format!r}")
+
+
+def _balanced(text: str) -> bool:
+    return text.count('"') % 2 == 0
+
+
+def _csv_records(lines: list[Line]) -> Iterator[Line]:
+    """Group physical lines into CSV records (a record keeps the number of its first line).
+
+    A line with an unbalanced quote is joined with the following lines only until the quote
+    closes. If it does not close within ``MAX_QUOTED_LINES`` the line stands alone (and will be
+    quarantined): one stray quote must not swallow the rest of the file.
+    """
+    i = 0
+    while i < len(lines):
+        text = lines[i].text
+        end = i
+        while not _balanced(text) and end + 1 < len(lines) and end - i < MAX_QUOTED_LINES:
+            end += 1
+            text += "\n" + lines[end].text
+        if end > i and _balanced(text):
+            encodings = {ln.encoding for ln in lines[i:end + 1]}
+            encoding = FALLBACK_ENCODING if FALLBACK_ENCODING in encodings else "utf-8"
+            yield Line(lines[i].number, text, encoding)
+            i = end + 1
+        else:
+            yield lines[i]
+            i += 1
+
+
+def _fields(text: str) -> list[str] | None:
+    """The fields of one record, or None if the text is not exactly one CSV row."""
     try:
-        return content.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return content.decode(FALLBACK_ENCODING, errors="replace"), FALLBACK_ENCODING
-
-
-def _scrub_all(values: list[str]) -> tuple[list[str], int]:
-    scrubbed, total = [], 0
-    for value in values:
-        clean, found = scrub_pan(value)
-        scrubbed.append(clean if clean is not None else value)
-        total += found
-    return scrubbed, total
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return None
+    return rows[0] if len(rows) == 1 else None
 
 
 def parse_csv(source_file: str, content: bytes, expected: list[str]) -> Iterator[ParsedRecord]:
-    """Parse a headed CSV file; extra columns go to ``rescued`` as JSON, never dropped."""
-    text, encoding = decode(content)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
+    """Parse a headed CSV file; extra columns go to ``rescued`` as JSON, never dropped.
+
+    Columns the spec expects but the file lacks come out as null (a feed that has not yet
+    gained a column); columns the file has but the spec does not list are kept in ``rescued``.
+    """
+    lines = [ln for ln in split_lines(content) if ln.text.strip()]
+    if not lines:
         return
-    header = [h.strip() for h in header]
-    missing = [c for c in expected if c not in header]
+    header = [h.strip() for h in (_fields(lines[0].text) or [])]
     extra = [c for c in header if c not in expected]
-    start = reader.line_num
-    for row in reader:
-        line, start = start + 1, reader.line_num
-        if not any(cell.strip() for cell in row):
+    for record in _csv_records(lines[1:]):
+        if not _balanced(record.text):
+            yield quarantine(source_file, record, "unterminated quoted field")
             continue
-        row, pans = _scrub_all(row)
+        row = _fields(record.text)
+        if row is None:
+            yield quarantine(source_file, record, "not a single CSV row")
+            continue
         if len(row) != len(header):
-            yield ParsedRecord(
-                "quarantine", source_file, line, encoding, field=None,
-                reason=f"expected {len(header)} fields, found {len(row)}",
-                raw=",".join(row), pans_removed=pans,
-            )
+            yield quarantine(source_file, record,
+                             f"expected {len(header)} fields, found {len(row)}")
             continue
-        record = dict(zip(header, row, strict=True))
-        rescued = {c: record[c] for c in extra}
+        row, pans = scrub_all(row)
+        values = dict(zip(header, row, strict=True))
+        rescued = {c: values[c] for c in extra}
         yield ParsedRecord(
-            "ok", source_file, line, encoding,
-            values=[record.get(c) if c not in missing else None for c in expected],
+            "ok", source_file, record.number, record.encoding,
+            values=[values.get(c) for c in expected],
             rescued=json.dumps(rescued, ensure_ascii=False, sort_keys=True) if rescued else None,
             pans_removed=pans,
         )

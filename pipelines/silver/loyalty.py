@@ -3,12 +3,18 @@
 Rows whose business key or change timestamp cannot be read are rejected to quarantine with the
 field and reason; impossible dates of birth become null and are quarantined as a warning record
 so data stewards see them, while the member still lands.
+
+Names, date of birth, email, phone, address and passport are stored only encrypted under the
+member's data key (``<c>_enc``) with blind indexes for matching (``pipelines.silver.pii``). What
+gold needs from them is derived first, from the clear values: ``age_band`` and
+``has_valid_email``.
 """
 
 from __future__ import annotations
 
 from pipelines.config import Settings
 from pipelines.silver.merge import SilverReport, append_quarantine, merge_into, stream_bronze
+from pipelines.silver.pii import protect_pii
 from pipelines.spark import table_path
 
 TIERS = ("BLUE", "SILVER", "GOLD", "PLATINUM")
@@ -17,6 +23,9 @@ MEMBER_COLUMNS = (
     "date_of_birth", "email", "phone", "street", "city", "postcode", "country", "nationality",
     "passport_number", "enrolled_at", "updated_at",
 )
+DERIVED_COLUMNS = ("age_band", "has_valid_email")
+AGE_BANDS = ((18, "0-17"), (25, "18-24"), (35, "25-34"), (50, "35-49"), (65, "50-64"))
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 def transform_loyalty_members(bronze_df):
@@ -77,6 +86,25 @@ def latest_per_member(typed_df):
     return typed_df.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
 
 
+def add_derived_fields(members_df):
+    """Add the non-PII fields gold needs from PII, before that PII is encrypted.
+
+    ``age_band`` is the age at the profile's ``updated_at`` (not at run time), so re-running a
+    batch gives the same row; children (the generator has some) get their own ``0-17`` band.
+    ``has_valid_email`` keeps the email-format quality check possible without the email.
+    """
+    from pyspark.sql import functions as F
+
+    age = F.floor(F.months_between(F.to_date("updated_at"), F.col("date_of_birth")) / 12)
+    band = F.when(F.col("date_of_birth").isNull(), F.lit("unknown"))
+    for upper, label in AGE_BANDS:
+        band = band.when(age < upper, F.lit(label))
+    return members_df.withColumns({
+        "age_band": band.otherwise(F.lit("65+")),
+        "has_valid_email": F.col("email").rlike(EMAIL_PATTERN),
+    })
+
+
 def build_silver_loyalty(spark, settings: Settings) -> SilverReport:
     """Stream new bronze loyalty rows into ``silver.loyalty_members`` and ``tier_history``."""
     from pyspark.sql import functions as F
@@ -84,7 +112,9 @@ def build_silver_loyalty(spark, settings: Settings) -> SilverReport:
     def handle(batch_df, batch_id: int, report: SilverReport) -> None:
         typed, rejects = transform_loyalty_members(batch_df)
         typed = typed.persist()
-        members = latest_per_member(typed).select(*MEMBER_COLUMNS, "_source_file", "_ingested_at")
+        members = add_derived_fields(latest_per_member(typed)).select(
+            *MEMBER_COLUMNS, *DERIVED_COLUMNS, "_source_file", "_ingested_at")
+        members = protect_pii(members, settings, "silver", "loyalty_members").persist()
         merge_into(spark, members, table_path(settings, "silver", "loyalty_members"),
                    ["loyalty_number"], newer_than="updated_at")
         history = typed.select("loyalty_number", "tier", "tier_since").dropDuplicates()
@@ -98,6 +128,7 @@ def build_silver_loyalty(spark, settings: Settings) -> SilverReport:
         report.read += batch_df.count()
         report.merged += members.count()
         report.quarantined += rejects.count()
+        members.unpersist()
         typed.unpersist()
 
     return stream_bronze(spark, settings, "loyalty_members", "loyalty_members", handle)

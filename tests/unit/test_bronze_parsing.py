@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from pipelines.bronze.parsing import parse_csv
 
 COLUMNS = ["id", "name", "phone"]
@@ -47,3 +49,31 @@ def test_card_numbers_are_scrubbed_in_ok_and_quarantined_rows():
 
 def test_blank_lines_are_not_records():
     assert len(_parse("id,name,phone\n1,a,b\n\n")) == 1
+
+
+def test_stray_quote_does_not_swallow_the_following_rows():
+    records = _parse('id,name,phone\n1,"unterminated,555\n2,Bob,6\n3,Cy,7\n')
+    assert [(r.status, r.line) for r in records] == [("quarantine", 2), ("ok", 3), ("ok", 4)]
+    assert records[0].reason == "unterminated quoted field"
+
+
+def test_one_cp1252_line_does_not_garble_the_utf8_lines_around_it():
+    content = "id,name,phone\n1,Zoë,5\n".encode() + "2,Müller,6\n".encode("cp1252")
+    records = list(parse_csv("f.csv", content, COLUMNS))
+    assert [(r.values[1], r.encoding) for r in records] == [("Zoë", "utf-8"),
+                                                          ("Müller", "cp1252")]
+
+
+@pytest.mark.parametrize("content,expected", [
+    # BOM, CRLF, no final newline
+    (b"\xef\xbb\xbfid,name,phone\r\n1,a,b\r\n2,c,d", [("ok", 2), ("ok", 3)]),
+    # blank and whitespace-only lines are not records; a duplicate is
+    (b"id,name,phone\n\n1,a,b\n   \n1,a,b\n", [("ok", 3), ("ok", 5)]),
+    (b"id,name,phone\n1,a,b,#REF!\n", [("quarantine", 2)]),                   # extra field
+    (b"id,name,phone\n1,a\n", [("quarantine", 2)]),                           # truncated
+    (b"id,name,phone\n", []),                                                 # header only
+    (b"", []),                                                                # empty file
+])
+def test_csv_good_and_bad_lines(content, expected):
+    records = list(parse_csv("f.csv", content, COLUMNS))
+    assert [(r.status, r.line) for r in records] == expected

@@ -54,3 +54,31 @@ def test_latest_change_per_member_wins(spark):
         {"loyalty_number": "L1", "tier": "SILVER", "updated_at": "2026-01-02T10:00:00+00:00"},
     ]))
     assert [r.tier for r in latest_per_member(typed).collect()] == ["GOLD"]
+
+
+def test_age_band_is_taken_at_the_profile_change_before_dob_is_encrypted(spark):
+    from pipelines.silver.loyalty import add_derived_fields
+
+    typed, _ = transform_loyalty_members(_bronze(spark, [
+        {"loyalty_number": "L1", "date_of_birth": "2001-06-15",
+         "updated_at": "2026-06-14T10:00:00+00:00"},
+        {"loyalty_number": "L2", "date_of_birth": "2001-06-15",
+         "updated_at": "2026-06-15T10:00:00+00:00"},
+        {"loyalty_number": "L3", "date_of_birth": "1950-01-01"},
+        {"loyalty_number": "L4"},
+        {"loyalty_number": "L5", "date_of_birth": "2012-03-01"},
+    ]))
+    rows = add_derived_fields(typed).orderBy("loyalty_number").collect()
+    assert [r.age_band for r in rows] == ["18-24", "25-34", "65+", "unknown", "0-17"]
+
+
+def test_email_validity_flag_survives_encryption_of_the_email(spark):
+    from pipelines.silver.loyalty import add_derived_fields
+
+    typed, _ = transform_loyalty_members(_bronze(spark, [
+        {"loyalty_number": "L1", "email": "ann@x.com"},
+        {"loyalty_number": "L2", "email": "ann at x"},
+        {"loyalty_number": "L3"},
+    ]))
+    rows = add_derived_fields(typed).orderBy("loyalty_number").collect()
+    assert [r.has_valid_email for r in rows] == [True, False, None]

@@ -309,7 +309,7 @@ def test_start_on_a_port_held_by_a_foreign_socket_names_port_and_fix(settings, t
         with pytest.raises(LakehouseError) as caught:
             trino.start(local, timeout=5)
     assert str(port) in caught.value.what
-    assert "trino.port" in caught.value.fix and "conf/test.yaml" in caught.value.fix
+    assert "trino.port" in caught.value.fix and f"conf/{settings.env}.yaml" in caught.value.fix
 
 
 def test_register_refuses_a_folder_without_delta_log(settings, tmp_path):

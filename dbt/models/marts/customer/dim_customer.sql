@@ -19,14 +19,7 @@ final as (
         members.tier in ('GOLD', 'PLATINUM') as is_elite,
         coalesce(tier_changes.tiers_held, 1) as tiers_held,
         members.points_balance,
-        case
-            when members.date_of_birth is null then 'unknown'
-            when floor(months_between(current_date(), members.date_of_birth) / 12) < 25 then '18-24'
-            when floor(months_between(current_date(), members.date_of_birth) / 12) < 35 then '25-34'
-            when floor(months_between(current_date(), members.date_of_birth) / 12) < 50 then '35-49'
-            when floor(months_between(current_date(), members.date_of_birth) / 12) < 65 then '50-64'
-            else '65+'
-        end as age_band,
+        members.age_band,
         members.country,
         members.nationality,
         members.enrolled_at,

@@ -8,7 +8,7 @@ renamed as (
         tier,
         tier_since,
         points_balance,
-        date_of_birth,
+        age_band,
         country,
         nationality,
         enrolled_at,

@@ -1,0 +1,52 @@
+"""The master key: 32 random bytes, base64, from ``$LAKEHOUSE_MASTER_KEY`` or a 0600 key file.
+
+It never lives in the repository or the lake. It wraps the per-subject data keys and seeds the
+blind-index keys, so losing it loses every encrypted value: back it up like a KMS root key. On a
+fresh machine the key file is generated under ``secrets.dir`` (outside the repo), as the other
+secrets are; ``pipelines.secrets`` generates text tokens, so the 32-byte key is made here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+
+from pipelines.config import Settings
+from pipelines.errors import LakehouseError
+from pipelines.secrets import read_secret, secret_path
+from privacy.crypto import KEY_BYTES
+
+
+def _decode(text: str, where: str) -> bytes:
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise LakehouseError(f"master key in {where} is not base64",
+                             "generate one: python -c \"import os,base64;"
+                             "print(base64.b64encode(os.urandom(32)).decode())\"") from exc
+    if len(key) != KEY_BYTES:
+        raise LakehouseError(f"master key in {where} is {len(key)} bytes, expected {KEY_BYTES}",
+                             "use 32 random bytes, base64-encoded")
+    return key
+
+
+def _create_key_file(settings: Settings, name: str) -> None:
+    path = secret_path(settings, name)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another process created it first; use theirs
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(base64.b64encode(os.urandom(KEY_BYTES)).decode() + "\n")
+
+
+def load_master_key(settings: Settings, create: bool = True) -> bytes:
+    """Return the 32-byte master key; create the key file (0600) when absent and ``create``."""
+    name = settings.get("privacy.master_key_secret", "master_key")
+    if create and not os.environ.get(f"LAKEHOUSE_{name.upper()}"):
+        if not secret_path(settings, name).exists():
+            _create_key_file(settings, name)
+    where = f"$LAKEHOUSE_{name.upper()} or {secret_path(settings, name)}"
+    return _decode(read_secret(settings, name, create=False), where)
