@@ -151,6 +151,11 @@ def format_summary(summary: dict) -> str:
     lines = [f"run {summary['run_id']} ({summary['env']}) finished {summary['finished_at']}",
              "rows per table:"]
     lines += [f"  {name:<36} {count:>8}" for name, count in summary["rows_per_table"].items()]
+    bronze = steps.get("bronze", {}).values()
+    lines.append(f"bronze this run: {len(bronze)} sources, landed "
+                 f"{sum(b['landed'] for b in bronze)} = bronze {sum(b['bronze'] for b in bronze)}"
+                 f" + quarantine {sum(b['quarantine'] for b in bronze)}, reconciled: "
+                 f"{all(b['reconciled'] for b in bronze)}")
     quality = steps.get("quality", {})
     passed = sum(q["passed"] for q in quality.values())
     evaluated = sum(q["evaluated"] for q in quality.values())
