@@ -24,17 +24,27 @@ GROUP = re.compile(r"\d+")
 REPLACEMENT = "[PAN-REDACTED-{last4}]"
 
 
-def luhn_valid(digits: str) -> bool:
-    """True if the digit string passes the Luhn checksum."""
+def _luhn_sum(digits: str, doubled: int) -> int:
+    """Luhn sum, doubling the digits at (reversed) positions of parity ``doubled``."""
     total = 0
     for index, char in enumerate(reversed(digits)):
         value = int(char)
-        if index % 2 == 1:
+        if index % 2 == doubled:
             value *= 2
             if value > 9:
                 value -= 9
         total += value
-    return total % 10 == 0
+    return total
+
+
+def luhn_valid(digits: str) -> bool:
+    """True if the digit string passes the Luhn checksum."""
+    return _luhn_sum(digits, doubled=1) % 10 == 0
+
+
+def luhn_check_digit(digits: str) -> str:
+    """Check digit that makes ``digits + check`` pass the Luhn test (cards, loyalty numbers)."""
+    return str((10 - _luhn_sum(digits, doubled=0) % 10) % 10)
 
 
 def looks_like_pan(digits: str) -> bool:

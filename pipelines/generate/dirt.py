@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipelines.generate.seeding import luhn_check_digit
+from privacy.pci import luhn_check_digit
 
 # (prefix, length) of common card schemes: Visa, Mastercard, Amex, Maestro
 _SCHEMES = (("4", 16), ("51", 16), ("55", 16), ("2221", 16), ("34", 15), ("37", 15), ("6759", 16))

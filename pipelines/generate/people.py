@@ -13,9 +13,10 @@ from datetime import date, timedelta
 import numpy as np
 
 from pipelines.generate import vocab
-from pipelines.generate.seeding import luhn_check_digit, scramble, stream
+from pipelines.generate.seeding import scramble, stream
 from pipelines.generate.settings import Activity
 from pipelines.generate.text_utils import email_local, fill_pattern
+from privacy.pci import luhn_check_digit
 
 TIERS = ("BLUE", "SILVER", "GOLD", "PLATINUM")
 _TIER_P = (0.6, 0.25, 0.11, 0.04)

@@ -33,23 +33,3 @@ def scramble(value: int, bits: int, key: int) -> int:
     value ^= key & mask
     value = (value * 0x85EBCA6B) & mask
     return value ^ (value >> (bits // 2))
-
-
-def luhn_check_digit(digits: str) -> str:
-    """Check digit that makes ``digits + check`` pass the Luhn test (card and loyalty numbers)."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return str((10 - total % 10) % 10)
-
-
-def luhn_valid(number: str) -> bool:
-    digits = [c for c in number if c.isdigit()]
-    if len(digits) < 12:
-        return False
-    return luhn_check_digit("".join(digits[:-1])) == digits[-1]
