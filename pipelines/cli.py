@@ -11,6 +11,7 @@ import typer
 from pipelines.config import load_settings
 from pipelines.errors import LakehouseError
 from pipelines.generate.cli import generate_command
+from pipelines.identity.cli import identity_app
 from pipelines.logs import configure_logging
 
 app = typer.Typer(help="Airline customer-data lakehouse.", no_args_is_help=True,
@@ -19,6 +20,7 @@ services_app = typer.Typer(help="Start, stop and inspect Trino and PostgreSQL.",
                            no_args_is_help=True)
 app.add_typer(services_app, name="services")
 app.command("generate")(generate_command)
+app.add_typer(identity_app, name="identity")
 
 
 @app.callback()

@@ -22,7 +22,8 @@ ENV_VARIABLE = "LAKEHOUSE_ENV"
 DEFAULT_ENV = "local"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONF_DIR = REPO_ROOT / "conf"
-NOT_ENVIRONMENTS = {"base", "generator"}  # top-level conf/*.yaml that are not env overlays
+# top-level conf/*.yaml that are not env overlays
+NOT_ENVIRONMENTS = {"base", "generator", "identity"}
 
 
 class ConfigError(LakehouseError):

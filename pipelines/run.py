@@ -39,10 +39,16 @@ def step_bronze(settings: Settings) -> dict:
 
 
 def step_silver(settings: Settings) -> dict:
+    from pipelines.silver.consents import build_silver_consents
     from pipelines.silver.loyalty import build_silver_loyalty
+    from pipelines.silver.pnr import build_silver_pnr
     from pipelines.spark import get_spark
 
-    return {"loyalty_members": build_silver_loyalty(get_spark(settings), settings).to_dict()}
+    spark = get_spark(settings)
+    reports = {"loyalty_members": build_silver_loyalty(spark, settings).to_dict()}
+    for build in (build_silver_pnr, build_silver_consents):
+        reports.update({name: r.to_dict() for name, r in build(spark, settings).items()})
+    return reports
 
 
 def step_quality(settings: Settings) -> dict:
@@ -50,9 +56,15 @@ def step_quality(settings: Settings) -> dict:
     from quality.runner import run_suite
 
     spark = get_spark(settings)
-    members = spark.read.format("delta").load(str(table_path(settings, "silver",
-                                                              "loyalty_members")))
-    return {"silver__loyalty_members": run_suite("silver__loyalty_members", members).to_dict()}
+    reports = {}
+    for table in ("loyalty_members", "pnr_bookings", "pnr_passengers", "pnr_segments",
+                  "consent_events", "consents_current"):
+        path = table_path(settings, "silver", table)
+        if table != "loyalty_members" and not (path / "_delta_log").exists():
+            continue  # a source with no bronze yet has no silver table to check
+        df = spark.read.format("delta").load(str(path))
+        reports[f"silver__{table}"] = run_suite(f"silver__{table}", df).to_dict()
+    return reports
 
 
 def step_gold(settings: Settings) -> dict:

@@ -37,7 +37,18 @@ def _jars(settings: Settings) -> str:
     missing = [str(j) for j in jars if not j.exists()]
     if missing:
         raise LakehouseError(f"Delta JARs missing: {', '.join(missing)}", "run `make setup`")
-    return ",".join(str(j) for j in jars)
+    return ",".join([*(str(j) for j in jars), _splink_jar()])
+
+
+def _splink_jar() -> str:
+    """Splink's Scala similarity UDFs (jaro_winkler, damerau_levenshtein) for identity matching.
+
+    Added at session start because ``get_spark`` reuses an active session: a jar added later
+    would need ``ADD JAR`` in every process that matches people.
+    """
+    from splink.backends.spark import similarity_jar_location
+
+    return str(similarity_jar_location())
 
 
 def get_spark(settings: Settings):

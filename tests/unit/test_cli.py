@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 
 COMMANDS = [[], ["setup"], ["services"], ["services", "up"], ["services", "down"],
-            ["services", "status"], ["generate"], ["run"], ["sql"], ["airflow"]]
+            ["services", "status"], ["generate"], ["run"], ["sql"], ["airflow"], ["identity"],
+            ["identity", "dedupe"], ["identity", "link"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")

@@ -1,0 +1,136 @@
+"""Splink settings built from ``conf/identity.yaml`` and the fields a file actually has.
+
+A partner list may carry only names and emails, FEBRL has no email or phone, the golden-customer
+job has everything: blocking rules, comparisons and training rules are therefore filtered to the
+mapped fields, so one conf serves every caller and no rule refers to a missing column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+import yaml
+from splink import SettingsCreator, block_on
+
+from pipelines.config import CONF_DIR, Settings
+from pipelines.errors import LakehouseError
+from pipelines.identity.fields import FULL_NAME, NAME_VARIANTS
+from pipelines.identity.prepare import RECORD_ID
+
+SWAPPED_NAMES = "l.first_name = r.last_name and l.last_name = r.first_name"
+
+
+def load_identity_conf(settings: Settings, path=None) -> dict[str, Any]:
+    """``conf/identity.yaml`` with ``{var}`` resolved to this environment's var folder."""
+    text = (path or CONF_DIR / "identity.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text.replace("{var}", str(settings.var_dir)))
+
+
+def usable_rules(rules: list[Any], fields: set[str]) -> list[Any]:
+    """Splink blocking rules for the conf rules whose fields are all mapped."""
+    out: list[Any] = []
+    for rule in rules:
+        if rule == "swapped_names":
+            if {"first_name", "last_name"} <= fields:
+                out.append(SWAPPED_NAMES)
+        elif set(rule) <= fields:
+            out.append(block_on(*rule))
+    return out
+
+
+def _name_comparison(spec: dict[str, Any], fields: set[str]):
+    """First+last name as one comparison, so swapped names and nicknames are levels of it."""
+    tf = bool(spec.get("term_frequency"))
+    if not {"first_name", "last_name"} <= fields:
+        only = "first_name" if "first_name" in fields else "last_name"
+        return cl.NameComparison(only).configure(term_frequency_adjustments=tf)
+    first, last = "first_name", "last_name"
+    levels = [
+        cll.And(cll.NullLevel(first), cll.NullLevel(last)),
+        cll.ExactMatchLevel(FULL_NAME).configure(tf_adjustment_column=FULL_NAME if tf else None),
+        cll.ColumnsReversedLevel(first, last, symmetrical=True),
+        cll.And(cll.ArrayIntersectLevel(NAME_VARIANTS, 1), cll.ExactMatchLevel(last))
+        .configure(label_for_charts="Nickname or same formal name, same surname"),
+    ]
+    levels += [cll.And(cll.JaroWinklerLevel(first, t), cll.JaroWinklerLevel(last, t))
+               for t in spec.get("jaro_winkler", [0.92, 0.88])]
+    levels += [
+        cll.ExactMatchLevel(last).configure(tf_adjustment_column=last if tf else None),
+        cll.ArrayIntersectLevel(NAME_VARIANTS, 1).configure(label_for_charts="Same first name"),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(levels, output_column_name="name")
+
+
+def _phone_comparison(spec: dict[str, Any]):
+    digits = int(spec.get("last_digits", 7))
+    return cl.CustomComparison([
+        cll.NullLevel("phone"),
+        cll.ExactMatchLevel("phone"),
+        cll.CustomLevel(f"substr(phone_l, -{digits}) = substr(phone_r, -{digits})",
+                        label_for_charts=f"Same last {digits} digits"),
+        cll.ElseLevel(),
+    ], output_column_name="phone")
+
+
+def _tf(comparison, spec: dict[str, Any]):
+    return comparison.configure(term_frequency_adjustments=bool(spec.get("term_frequency")))
+
+
+def with_priors(comparison, spec: dict[str, Any], key: str):
+    """Set the conf's m/u priors when they fit the comparison's levels; else Splink's defaults.
+
+    A single mapped name uses Splink's NameComparison, whose levels differ from our combined
+    name comparison, so its priors do not apply; training estimates it alone.
+    """
+    if "m" not in spec:
+        return comparison
+    levels = comparison.get_comparison("spark").comparison_levels
+    non_null = sum(1 for level in levels if not level.is_null_level)
+    if non_null != len(spec["m"]) or non_null != len(spec.get("u", [])):
+        if key != "name":
+            raise LakehouseError(
+                f"conf/identity.yaml comparisons.{key}: m/u need {non_null} values, "
+                f"one per level", "match m and u to the comparison's levels")
+        return comparison
+    return comparison.configure(m_probabilities=list(spec["m"]),
+                                u_probabilities=list(spec["u"]))
+
+
+def comparisons(conf: dict[str, Any], fields: set[str]) -> list[Any]:
+    """One Fellegi-Sunter comparison per mapped field (names count as one), with priors."""
+    specs = conf["comparisons"]
+    out: list[Any] = []
+    if fields & {"first_name", "last_name"}:
+        out.append(with_priors(_name_comparison(specs["name"], fields), specs["name"], "name"))
+    builders = {
+        "dob": lambda s: cl.DateOfBirthComparison("dob", input_is_string=True,
+                                                  invalid_dates_as_null=True),
+        "email": lambda s: cl.EmailComparison("email"),
+        "phone": _phone_comparison,
+        "street": lambda s: _tf(cl.JaroWinklerAtThresholds("street", s["jaro_winkler"]), s),
+        "city": lambda s: _tf(cl.JaroWinklerAtThresholds("city", s["jaro_winkler"]), s),
+        "postcode": lambda s: _tf(
+            cl.DamerauLevenshteinAtThresholds("postcode", s["damerau_levenshtein"]), s),
+        "document_number": lambda s: _tf(
+            cl.DamerauLevenshteinAtThresholds("document_number", s["damerau_levenshtein"]), s),
+    }
+    for field, build in builders.items():
+        if field in fields:
+            spec = specs.get(field) or {}
+            out.append(with_priors(build(spec), spec, field))
+    return out
+
+
+def splink_settings(conf: dict[str, Any], fields: set[str], link_type: str) -> SettingsCreator:
+    """Settings for ``dedupe_only`` or ``link_only`` over records keyed by ``record_id``."""
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name=RECORD_ID,
+        blocking_rules_to_generate_predictions=usable_rules(conf["blocking"], fields),
+        comparisons=comparisons(conf, fields),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
