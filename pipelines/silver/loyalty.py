@@ -13,6 +13,7 @@ gold needs from them is derived first, from the clear values: ``age_band`` and
 from __future__ import annotations
 
 from pipelines.config import Settings
+from pipelines.silver.conform import latest_by, quarantine_rows
 from pipelines.silver.merge import SilverReport, append_quarantine, merge_into, stream_bronze
 from pipelines.silver.pii import protect_pii
 from pipelines.spark import table_path
@@ -78,12 +79,10 @@ def transform_loyalty_members(bronze_df):
 
 def latest_per_member(typed_df):
     """Keep the most recent change of each member within a batch."""
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    order = Window.partitionBy("loyalty_number").orderBy(
-        F.col("updated_at").desc(), F.col("_source_file").desc(), F.col("_line").desc())
-    return typed_df.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
+    return latest_by(typed_df, ["loyalty_number"], F.col("updated_at").desc(),
+                     F.col("_source_file").desc(), F.col("_line").desc())
 
 
 def add_derived_fields(members_df):
@@ -120,10 +119,8 @@ def build_silver_loyalty(spark, settings: Settings) -> SilverReport:
         history = typed.select("loyalty_number", "tier", "tier_since").dropDuplicates()
         merge_into(spark, history, table_path(settings, "silver", "loyalty_tier_history"),
                    ["loyalty_number", "tier", "tier_since"])
-        quarantine = rejects.select(
-            F.lit("loyalty").alias("source"), F.lit("silver").alias("layer"),
-            F.lit("loyalty_members").alias("table_name"), "_source_file", "_line", "field",
-            "reason", F.lit(None).cast("string").alias("raw"), "_ingested_at", "_batch_id")
+        quarantine = quarantine_rows(rejects.withColumn("raw", F.lit(None).cast("string")),
+                                     "loyalty", "loyalty_members")
         append_quarantine(settings, quarantine, "silver.loyalty_members", batch_id)
         report.read += batch_df.count()
         report.merged += members.count()
