@@ -35,6 +35,7 @@ from pipelines.services.trino_config import (
     to_local_uri,
     verify_sha256,
 )
+from pipelines.setup import maven
 
 log = logging.getLogger(__name__)
 
@@ -121,36 +122,10 @@ def _missing_plugins(home: Path, plugins: list[str]) -> list[str] | None:
 
 def _ensure_archive(settings: Settings) -> Path:
     archive = _archive_path(settings)
-    expected = str(settings.get("trino.sha256"))
     if not archive.exists():
-        _download(settings, archive)
-    verify_sha256(archive, expected)
+        maven.fetch(str(settings.get("trino.artifact")), archive.parent)
+    verify_sha256(archive, str(settings.get("trino.sha256")))
     return archive
-
-
-def _download(settings: Settings, archive: Path) -> None:
-    """Fetch the artifact with Maven (which knows the registry and its mirrors) into the cache."""
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise LakehouseError(
-            f"Maven (mvn) is needed to download {settings.get('trino.artifact')}",
-            "install Maven (apt-get install -y maven) and re-run make setup",
-        )
-    archive.parent.mkdir(parents=True, exist_ok=True)
-    artifact = str(settings.get("trino.artifact"))
-    log.info("downloading %s (about 820 MB) into %s", artifact, archive.parent)
-    with tempfile.TemporaryDirectory(prefix=".mvn-", dir=archive.parent) as tmp:
-        cmd = [mvn, "-q", "-B", "dependency:copy", f"-Dartifact={artifact}",
-               f"-DoutputDirectory={tmp}"]
-        result = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, check=False)
-        fetched = Path(tmp) / archive.name
-        if result.returncode != 0 or not fetched.exists():
-            tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
-            raise LakehouseError(
-                f"mvn could not download {artifact}: {' | '.join(tail) or 'no output'}",
-                "check access to Maven Central (or your Maven mirror) and re-run make setup",
-            )
-        os.replace(fetched, archive)
 
 
 def _unpack(archive: Path, home: Path, plugins: list[str]) -> None:

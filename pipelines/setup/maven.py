@@ -7,8 +7,10 @@ artifact is copied once; later runs find it in the cache and work without the ne
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from pipelines.errors import LakehouseError
@@ -29,7 +31,11 @@ def artifact_file_name(coordinate: str) -> str:
 
 
 def fetch(coordinate: str, dest_dir: Path) -> Path:
-    """Copy one artifact into ``dest_dir`` unless it is already there; return its path."""
+    """Copy one artifact into ``dest_dir`` unless it is already there; return its path.
+
+    Maven writes into a hidden temp folder beside the target, which is renamed into place only
+    when complete, so an interrupted download (the Trino server is ~820 MB) never looks done.
+    """
     target = dest_dir / artifact_file_name(coordinate)
     if target.exists() and target.stat().st_size > 0:
         return target
@@ -37,20 +43,22 @@ def fetch(coordinate: str, dest_dir: Path) -> Path:
     if mvn is None:
         raise LakehouseError(
             f"cannot download {coordinate}: Maven (`mvn`) is not installed",
-            "apt-get install -y maven",
+            "apt-get install -y maven, then re-run make setup",
         )
     dest_dir.mkdir(parents=True, exist_ok=True)
     log.info("downloading %s into %s", coordinate, dest_dir)
-    result = subprocess.run(
-        [mvn, "-q", "-B", "dependency:copy", f"-Dartifact={coordinate}",
-         f"-DoutputDirectory={dest_dir}"],
-        capture_output=True, text=True, cwd=dest_dir, check=False,
-    )
-    if result.returncode != 0 or not target.exists():
-        detail = (result.stdout + result.stderr).strip().splitlines()
-        reason = next((line for line in detail if "ERROR" in line), "no output")
-        raise LakehouseError(
-            f"download of {coordinate} failed: {reason[:300]}",
-            "check the network access to Maven Central and the version in conf/base.yaml",
+    with tempfile.TemporaryDirectory(prefix=".mvn-", dir=dest_dir) as tmp:
+        result = subprocess.run(
+            [mvn, "-q", "-B", "dependency:copy", f"-Dartifact={coordinate}",
+             f"-DoutputDirectory={tmp}"],
+            capture_output=True, text=True, cwd=tmp, check=False,
         )
+        fetched = Path(tmp) / target.name
+        if result.returncode != 0 or not fetched.exists():
+            tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+            raise LakehouseError(
+                f"mvn could not download {coordinate}: {' | '.join(tail) or 'no output'}",
+                "check access to Maven Central (or your Maven mirror) and the version in conf/",
+            )
+        os.replace(fetched, target)
     return target
