@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from pipelines.compensation.cli import compensation_app
 from pipelines.config import load_settings
 from pipelines.errors import LakehouseError
 from pipelines.generate.cli import generate_command
@@ -21,6 +22,7 @@ services_app = typer.Typer(help="Start, stop and inspect Trino and PostgreSQL.",
 app.add_typer(services_app, name="services")
 app.command("generate")(generate_command)
 app.add_typer(identity_app, name="identity")
+app.add_typer(compensation_app, name="compensation")
 
 
 @app.callback()
