@@ -1,0 +1,1 @@
+"""Marketing segments: definitions as data (``conf/segments/*.yaml``), membership, exports."""
