@@ -35,7 +35,7 @@ def evaluate(case: Case, legal: Outcome, rules: RuleSet) -> tuple[Outcome, int] 
     if reason is None:
         return None
     policy = rules["goodwill"]
-    tier = (case.tier or "none").upper() if case.tier else "none"
+    tier = case.tier.upper() if case.tier and case.tier.lower() != "none" else "none"
     grant = policy["tiers"].get(tier)
     out = Outcome(regime=REGIME, status="due")
     if grant is None:
