@@ -15,6 +15,7 @@ from pipelines.generate.cli import generate_command
 from pipelines.identity.cli import identity_app
 from pipelines.logs import configure_logging
 from pipelines.segments.cli import segments_app
+from privacy.cli import privacy_app
 
 app = typer.Typer(help="Airline customer-data lakehouse.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -25,6 +26,7 @@ app.command("generate")(generate_command)
 app.add_typer(identity_app, name="identity")
 app.add_typer(compensation_app, name="compensation")
 app.add_typer(segments_app, name="segments")
+app.add_typer(privacy_app, name="privacy")
 
 
 @app.callback()

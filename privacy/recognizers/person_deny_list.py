@@ -21,6 +21,7 @@ from pathlib import Path
 import regex
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 
+from pipelines.errors import LakehouseError
 from privacy.blind_index import normalise_name
 
 ENTITY = "PERSON"
@@ -53,6 +54,9 @@ def known_names_from_rows(rows: Iterable[Mapping], first: str = "first_name",
 
 def load_known_names(path: Path) -> set[str]:
     """Names from a ``.csv`` with first_name/last_name[/maiden_name] columns, or one per line."""
+    if not path.is_file():
+        raise LakehouseError(f"names file {path} does not exist",
+                             "give a .csv with first_name,last_name or a file of full names")
     with path.open(encoding="utf-8", newline="") as handle:
         if path.suffix.lower() == ".csv":
             return known_names_from_rows(csv.DictReader(handle))
