@@ -40,7 +40,8 @@ def spark_api(spark, conf: dict[str, Any]):
     ckpt = Path(conf["checkpoint_dir"])
     ckpt.mkdir(parents=True, exist_ok=True)
     spark.sparkContext.setCheckpointDir(str(ckpt))
-    return SparkAPI(spark_session=spark, num_partitions_on_repartition=int(conf["num_partitions"]))
+    return SparkAPI(spark_session=spark, num_partitions_on_repartition=int(conf["num_partitions"]),
+                    break_lineage_method=conf.get("break_lineage", "parquet"))
 
 
 def clear_checkpoints(conf: dict[str, Any]) -> None:
@@ -119,6 +120,26 @@ def dedupe(spark, records, conf: dict[str, Any], threshold: float) -> MatchResul
                              "match_weight", "match_probability")
     _log_counts("dedupe", counts)
     return MatchResult(pairs=pairs, clusters=clusters, counts=counts)
+
+
+def score_pairs(spark, records, conf: dict[str, Any], threshold: float) -> MatchResult:
+    """Pairs within one standardised list at or above ``threshold``, without clustering.
+
+    For callers that cluster themselves under constraints (the golden-customer job).
+    """
+    from splink import Linker
+
+    counts = {"records_in": records.count()}
+    _check_size(counts, conf)
+    db_api = spark_api(spark, conf)
+    fields = _fields(records)
+    linker = Linker(db_api.register(records), splink_settings(conf, fields, "dedupe_only"))
+    train(linker, conf, fields, counts["records_in"])
+    _, above = _predict(linker, threshold, counts)
+    pairs = above.selectExpr(f"{RECORD_ID}_l as left_id", f"{RECORD_ID}_r as right_id",
+                             "match_weight", "match_probability")
+    _log_counts("score", counts)
+    return MatchResult(pairs=pairs, counts=counts)
 
 
 def link(spark, left, right, conf: dict[str, Any], threshold: float) -> MatchResult:
