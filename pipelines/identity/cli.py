@@ -115,3 +115,28 @@ def link_command(
                       right_mapping)
     typer.echo(f"{result.counts['records_in']} records, {result.counts['pairs_written']} "
                f"pairs -> {out}")
+
+
+@identity_app.command("split")
+def split_command(
+    customer: Annotated[str, typer.Option(help="Golden customer id, e.g. C000000042.")],
+    records: Annotated[str, typer.Option(
+        help="Records to move to a new customer, comma-separated: KEY or TABLE:KEY "
+             "(a loyalty number, LOCATOR/PAX_ID, ...).")],
+    reason: Annotated[str, typer.Option(help="Why these records are another person.")],
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Who asks for the split (default: the OS user).")] = None,
+) -> None:
+    """Undo a merge: the records get a new customer id, stay apart in later runs, audited."""
+    from pipelines.identity.split import split_customer
+    from pipelines.spark import get_spark
+    from privacy.audit import default_actor
+
+    settings = load_settings()
+    keys = [k.strip() for k in records.split(",") if k.strip()]
+    if not keys:
+        raise LakehouseError("--records is empty", "name at least one record key")
+    done = split_customer(get_spark(settings), settings, customer, keys, reason,
+                          by or default_actor())
+    typer.echo(f"{len(done['records'])} records of {customer} -> {done['new_customer_id']} "
+               f"({done['split_id']}, audited)")
