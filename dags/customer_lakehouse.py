@@ -44,6 +44,12 @@ def customer_lakehouse():
         return run_step("silver")
 
     @task
+    def identity() -> dict:
+        from pipelines.run import run_step
+
+        return run_step("identity")
+
+    @task
     def quality() -> dict:
         from pipelines.run import run_step
 
@@ -76,13 +82,15 @@ def customer_lakehouse():
     generated = generate()
     landed = bronze()
     cleaned = silver()
+    resolved = identity()
     checked = quality()
     built = gold()
     trained = train()
     pushed = score_and_push(run_id="{{ run_id }}")
-    generated >> landed >> cleaned >> checked >> built >> trained >> pushed
+    generated >> landed >> cleaned >> resolved >> checked >> built >> trained >> pushed
     summary(run_id="{{ run_id }}", steps={
-        "generate": generated, "bronze": landed, "silver": cleaned, "quality": checked,
+        "generate": generated, "bronze": landed, "silver": cleaned, "identity": resolved,
+        "quality": checked,
         "gold": built, "train": trained, "score_and_push": pushed,
     })
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ml.sentiment.cli import sentiment_app
 from pipelines.compensation.cli import compensation_app
 from pipelines.config import load_settings
 from pipelines.errors import LakehouseError
@@ -15,6 +16,7 @@ from pipelines.generate.cli import generate_command
 from pipelines.identity.cli import identity_app
 from pipelines.logs import configure_logging
 from pipelines.segments.cli import segments_app
+from privacy.audit import audit_app
 from privacy.cli import privacy_app
 
 app = typer.Typer(help="Airline customer-data lakehouse.", no_args_is_help=True,
@@ -27,6 +29,8 @@ app.add_typer(identity_app, name="identity")
 app.add_typer(compensation_app, name="compensation")
 app.add_typer(segments_app, name="segments")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(audit_app, name="audit")
+app.add_typer(sentiment_app, name="sentiment")
 
 
 @app.callback()

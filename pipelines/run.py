@@ -39,32 +39,30 @@ def step_bronze(settings: Settings) -> dict:
 
 
 def step_silver(settings: Settings) -> dict:
-    from pipelines.silver.consents import build_silver_consents
-    from pipelines.silver.loyalty import build_silver_loyalty
-    from pipelines.silver.pnr import build_silver_pnr
+    from pipelines.silver.all_tables import build_all_silver
+    from pipelines.spark import get_spark
+
+    return build_all_silver(get_spark(settings), settings)
+
+
+def step_identity(settings: Settings) -> dict:
+    """Golden customers from silver (stable ids, guardrails), then their accuracy report."""
+    from pipelines.identity.accuracy import identity_accuracy
+    from pipelines.identity.golden import resolve_customers
     from pipelines.spark import get_spark
 
     spark = get_spark(settings)
-    reports = {"loyalty_members": build_silver_loyalty(spark, settings).to_dict()}
-    for build in (build_silver_pnr, build_silver_consents):
-        reports.update({name: r.to_dict() for name, r in build(spark, settings).items()})
-    return reports
+    report = resolve_customers(spark, settings)
+    report["accuracy"] = identity_accuracy(spark, settings)  # a report: reads ground truth
+    return report
 
 
 def step_quality(settings: Settings) -> dict:
-    from pipelines.spark import get_spark, table_path
-    from quality.runner import run_suite
+    """Every bronze and silver suite (``quality/suites``) whose table exists, one report each."""
+    from pipelines.spark import get_spark
+    from quality.runner import run_all_suites
 
-    spark = get_spark(settings)
-    reports = {}
-    for table in ("loyalty_members", "pnr_bookings", "pnr_passengers", "pnr_segments",
-                  "consent_events", "consents_current"):
-        path = table_path(settings, "silver", table)
-        if table != "loyalty_members" and not (path / "_delta_log").exists():
-            continue  # a source with no bronze yet has no silver table to check
-        df = spark.read.format("delta").load(str(path))
-        reports[f"silver__{table}"] = run_suite(f"silver__{table}", df).to_dict()
-    return reports
+    return run_all_suites(get_spark(settings), settings)
 
 
 def step_gold(settings: Settings) -> dict:
@@ -138,6 +136,10 @@ def where_to_look(settings: Settings) -> dict[str, str]:
         "mlflow_ui": f".venv/bin/mlflow ui --backend-store-uri "
                      f"{settings.get('mlflow.tracking_uri')} --port 5000",
         "airflow_ui": "lakehouse airflow api-server --port 8080",
+        "dbt_docs": f"{settings.var_dir / 'dbt' / 'target' / 'index.html'} (static site: "
+                    f"open in a browser)",
+        "segments": "lakehouse segments list; lakehouse segments export NAME --out FILE.csv",
+        "notebooks": "notebooks/*.ipynb (query gold through Trino)",
         "lake": str(settings.path("paths.lake")),
         "summary": str(settings.path("paths.reports") / "last_run.json"),
     }
@@ -150,6 +152,7 @@ def run_all(settings: Settings, run_id: str | None = None) -> dict:
     steps["generate"] = step_generate(settings)
     steps["bronze"] = step_bronze(settings)
     steps["silver"] = step_silver(settings)
+    steps["identity"] = step_identity(settings)
     steps["quality"] = step_quality(settings)
     steps["gold"] = step_gold(settings)
     steps["train"] = step_train(settings)
@@ -175,6 +178,10 @@ def format_summary(summary: dict) -> str:
     lines.append(f"checks: GX {passed}/{evaluated} passed; dbt tests {gold.get('tests_passed')} "
                  f"passed, {len(gold.get('tests_failed', []))} failed")
     lines.append(f"trino vs spark: {gold.get('trino_vs_spark')}")
+    acc = steps.get("identity", {}).get("accuracy", {})
+    lines.append(f"identity: {steps.get('identity', {}).get('customers')} golden customers; "
+                 f"pairwise precision {acc.get('precision')} recall {acc.get('recall')} "
+                 f"F1 {acc.get('f1')}")
     train, push = steps.get("train", {}), steps.get("score_and_push", {})
     lines.append(f"model: {train.get('model_name')} v{train.get('version')} "
                  f"({'trained now' if train.get('trained') else 'existing champion'})")
@@ -193,6 +200,7 @@ STEPS = {
     "generate": step_generate,
     "bronze": step_bronze,
     "silver": step_silver,
+    "identity": step_identity,
     "quality": step_quality,
     "gold": step_gold,
     "train": step_train,
