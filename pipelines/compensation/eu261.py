@@ -155,7 +155,7 @@ def _notice_exempts(case: Case, rules: RuleSet, out: Outcome) -> bool:
                 f"{later} min later (< {window['arr_later_below_min']}): no compensation "
                 f"({window['cite']})")
         return True
-    offer = "no re-routing offered" if earlier is None or later is None else (
+    offer = "no re-routing on record" if earlier is None or later is None else (
         f"re-routing {earlier} min earlier / {later} min later is outside "
         f"{window['max_dep_earlier_min']}/{window['arr_later_below_min']} min")
     out.step(f"informed {days} days ahead, {offer}: compensation owed ({window['cite']})")
@@ -172,6 +172,10 @@ def _cancellation(case: Case, band: dict, rules: RuleSet, out: Outcome) -> Outco
 
 def _denied_boarding(case: Case, band: dict, rules: RuleSet, out: Outcome) -> Outcome:
     rule = rules["eu261"]["denied_boarding"]
+    if case.cause is None:
+        return out.end("needs_review", "cause_missing", "reason for the denied boarding unknown: "
+                       f"reasonable grounds ({rule['reasonable_grounds_cite']}) or a volunteer "
+                       f"({rule['volunteer_cite']}) would mean no compensation")
     if case.cause in rule["volunteer_causes"]:
         return out.end("not_due", "volunteer", "volunteered to give up the seat: agreed "
                        f"benefits instead of Art. 7 compensation ({rule['volunteer_cite']})")

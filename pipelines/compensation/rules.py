@@ -54,3 +54,8 @@ def _read(path: Path) -> dict[str, Any]:
 def load_rules(rules_dir: Path = RULES_DIR, airports_csv: Path = AIRPORTS_CSV) -> RuleSet:
     """Read every rule file once per process (the files are small and never change at run time)."""
     return RuleSet({name: _read(rules_dir / f"{name}.yaml") for name in FILES}, airports_csv)
+
+
+def load_pipeline_conf(rules_dir: Path = RULES_DIR) -> dict[str, Any]:
+    """``pipeline.yaml``: thresholds and table names of the gold pipeline (not law)."""
+    return _read(rules_dir / "pipeline.yaml")
