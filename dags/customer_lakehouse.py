@@ -1,5 +1,10 @@
 """Main job of the lakehouse: landing feeds -> bronze -> silver -> checks -> gold -> model -> CMP.
 
+Compensation decisions (EU261 / Montreal / goodwill) run here daily in full after silver, which
+catches up late data; during the day `lakehouse compensation decide` runs hourly (cron or an
+hourly Airflow schedule after the flight-ops ingestion) and re-decides only flights whose silver
+rows landed since its last watermark, so a disruption gets its decision within the hour.
+
 Wiring only: every task imports inside its body and makes one call into `pipelines.run`, where
 the logic lives and is tested. Each step is idempotent, so a retry or a re-run adds no rows.
 """
@@ -44,6 +49,12 @@ def customer_lakehouse():
         return run_step("silver")
 
     @task
+    def compensation() -> dict:
+        from pipelines.run import run_step
+
+        return run_step("compensation")  # daily full catch-up; hourly: see module docstring
+
+    @task
     def identity() -> dict:
         from pipelines.run import run_step
 
@@ -83,15 +94,17 @@ def customer_lakehouse():
     landed = bronze()
     cleaned = silver()
     resolved = identity()
+    compensated = compensation()
     checked = quality()
     built = gold()
     trained = train()
     pushed = score_and_push(run_id="{{ run_id }}")
     generated >> landed >> cleaned >> resolved >> checked >> built >> trained >> pushed
+    cleaned >> compensated
     summary(run_id="{{ run_id }}", steps={
         "generate": generated, "bronze": landed, "silver": cleaned, "identity": resolved,
         "quality": checked,
-        "gold": built, "train": trained, "score_and_push": pushed,
+        "gold": built, "train": trained, "score_and_push": pushed, "compensation": compensated,
     })
 
 

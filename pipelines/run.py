@@ -57,6 +57,21 @@ def step_identity(settings: Settings) -> dict:
     return report
 
 
+def step_compensation(settings: Settings, full: bool = True) -> dict:
+    """EU261 / Montreal / goodwill decisions from silver ops -> gold, outbox and PostgreSQL.
+
+    The daily job re-decides every flight (catch-up); ``compensation_hourly`` only the flights
+    whose silver rows landed since the last run (see pipelines/compensation/decide.py).
+    """
+    from pipelines.compensation.decide import build_compensation_decisions
+    from pipelines.spark import get_spark
+
+    return build_compensation_decisions(get_spark(settings), settings, full=full)
+
+
+def step_compensation_hourly(settings: Settings) -> dict:
+    return step_compensation(settings, full=False)
+
 def step_quality(settings: Settings) -> dict:
     """Every bronze and silver suite (``quality/suites``) whose table exists, one report each."""
     from pipelines.spark import get_spark
@@ -152,6 +167,7 @@ def run_all(settings: Settings, run_id: str | None = None) -> dict:
     steps["generate"] = step_generate(settings)
     steps["bronze"] = step_bronze(settings)
     steps["silver"] = step_silver(settings)
+    steps["compensation"] = step_compensation(settings)
     steps["identity"] = step_identity(settings)
     steps["quality"] = step_quality(settings)
     steps["gold"] = step_gold(settings)
@@ -178,6 +194,12 @@ def format_summary(summary: dict) -> str:
     lines.append(f"checks: GX {passed}/{evaluated} passed; dbt tests {gold.get('tests_passed')} "
                  f"passed, {len(gold.get('tests_failed', []))} failed")
     lines.append(f"trino vs spark: {gold.get('trino_vs_spark')}")
+    comp = steps.get("compensation", {})
+    pg = comp.get("postgres", {})
+    lines.append(f"compensation: {comp.get('events')} decisions this run ({comp.get('new')} new, "
+                 f"{comp.get('changed')} changed) {comp.get('by_status')}; outbox "
+                 f"+{comp.get('outbox_events')}; PostgreSQL {pg.get('inserted')} inserted, "
+                 f"{pg.get('updated')} updated")
     acc = steps.get("identity", {}).get("accuracy", {})
     lines.append(f"identity: {steps.get('identity', {}).get('customers')} golden customers; "
                  f"pairwise precision {acc.get('precision')} recall {acc.get('recall')} "
@@ -200,6 +222,8 @@ STEPS = {
     "generate": step_generate,
     "bronze": step_bronze,
     "silver": step_silver,
+    "compensation": step_compensation,
+    "compensation_hourly": step_compensation_hourly,
     "identity": step_identity,
     "quality": step_quality,
     "gold": step_gold,

@@ -72,3 +72,16 @@ def quote(
     for case in read_cases(file):
         decision = decide(case, rules)
         typer.echo(json.dumps(decision.model_dump(exclude={"steps"}), ensure_ascii=False))
+
+
+@compensation_app.command("decide")
+def decide_command(
+    full: Annotated[bool, typer.Option(
+        help="Re-decide every flight (daily catch-up) instead of only those changed since the "
+             "last run (hourly).")] = False,
+) -> None:
+    """Decide compensation from silver ops into gold, the outbox and PostgreSQL; print counts."""
+    from pipelines.config import load_settings
+    from pipelines.run import step_compensation
+
+    typer.echo(json.dumps(step_compensation(load_settings(), full=full), default=str))
