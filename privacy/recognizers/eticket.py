@@ -17,7 +17,7 @@ from privacy.recognizers.base import context, scored
 ENTITY = "E_TICKET"
 PATTERNS = [
     Pattern("dashed", r"(?<![\d+-])\d{3}[-–]\d{10}(?![\d-])", 0.6),
-    Pattern("spaced", r"(?<![\d+ ])\d{3} \d{10}(?![\d ])", 0.4),
+    Pattern("spaced", r"(?<![\d+]|\d )\d{3} \d{10}(?! ?\d)", 0.4),
     Pattern("bare", r"(?<![\d+])\d{13}(?!\d)", 0.3),
 ]
 CONTEXT = ["ticket", "e-ticket", "eticket", "etkt", "tkt", "ticketnumber", "coupon"]

@@ -2,8 +2,9 @@
 
 Without an NER model we look for capitalised names where English puts them: after a title
 ("Mr Romano", "Mrs. de Vries"), after an introduction ("my name is", "this is", "passenger"),
-before "speaking" (agents answering a call), after thanks ("thanks to Priya"), after a sign-off
-("Kind regards, Manon Dubois") and as the last words of a message (a signature). Matching is
+after a relation ("my wife Emma Smith"), before "speaking" (agents answering a call), after
+thanks ("thanks to Priya"), after a sign-off ("Kind regards, Manon Dubois") and as the last
+words of a message (a signature). Matching is
 case-sensitive: capitals are the evidence, so shouted or all-lower-case text only yields the
 names the deny-list knows. A capitalised stop word ("This Is") is never a name.
 """
@@ -26,6 +27,9 @@ ONE_OR_TWO = rf"{NAME}(?:[ ](?:{PARTICLE}[ ])*{NAME})?"
 _TITLE = r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Mister|Madam|Capt|Captain)\.?[ ]+"
 _INTRO = (r"\b(?i:my name is|name is|this is|i am|i'm|call me|passenger|pax|traveller|"
           r"traveler|guest|customer|booked for|ticket for)[ ]+")
+_RELATION = (r"\b(?i:my|our|his|her)[ ]+(?i:wife|husband|partner|son|daughter|father|mother|"
+             r"dad|mum|mom|brother|sister|colleague|friend|boss|grandmother|grandfather|"
+             r"fiancée?|child)[ ]+")
 _THANKS = r"\b(?i:thanks to|thank you to|thanks|thank you|kudos to|ask for|asked for|spoke to|" \
           r"spoke with|talked to|speaking to)[ ]+"
 _SIGN_OFF = r"\b(?i:kind regards|best regards|regards|sincerely|faithfully|cheers|thanks|thx|" \
@@ -33,6 +37,7 @@ _SIGN_OFF = r"\b(?i:kind regards|best regards|regards|sincerely|faithfully|cheer
 PATTERNS = [
     Pattern("title", rf"(?<={_TITLE}){ONE_OR_TWO}", 0.7),
     Pattern("introduced", rf"(?<={_INTRO}){FULL}", 0.6),
+    Pattern("relation", rf"(?<={_RELATION}){FULL}", 0.6),
     Pattern("speaking", rf"\b{ONE_OR_TWO}(?=[ ]+(?:speaking|here)\b)", 0.6),
     Pattern("thanked", rf"(?<={_THANKS}){ONE_OR_TWO}\b", 0.5),
     Pattern("at post", rf"\b{NAME}(?=[ ]+at the (?:gate|desk|counter|check-in|lounge)\b)", 0.5),

@@ -33,6 +33,7 @@ MUST_MATCH = [
     ("PNR_LOCATOR", "booking K7QM2X was changed", "K7QM2X"),
     ("E_TICKET", "e-ticket 999-1234567890 was not issued", "999-1234567890"),
     ("E_TICKET", "my ticket number is 9991234567890", "9991234567890"),
+    ("E_TICKET", "the e-ticket number is 999 6918451614 and", "999 6918451614"),
     ("PASSPORT", "my passport number is UP8642157", "UP8642157"),
     ("PASSPORT", "passport: X1234567 expires soon", "X1234567"),
     ("PASSPORT", "travel document NW1234567", "NW1234567"),
@@ -50,6 +51,7 @@ MUST_MATCH = [
     ("PERSON", "Joost at the gate was wonderful.", "Joost"),
     ("PERSON", "Kind regards, Manon Dubois", "Manon Dubois"),
     ("PERSON", "my name is Jan van der Berg and I fly weekly", "Jan van der Berg"),
+    ("PERSON", "the booking was made by my wife Emma Smith.", "Emma Smith"),
     ("PERSON", "I demand an explanation. Shame on you. Manuel López", "Manuel López"),
 ]
 
@@ -73,6 +75,7 @@ MUST_NOT = [
     ("PNR_LOCATOR", "booking reference is please"),
     ("E_TICKET", "order 1234567890123 shipped"),
     ("E_TICKET", "9991234567 is ten digits"),
+    ("E_TICKET", "ticket 999 6918451614 5 is not one number"),
     ("PASSPORT", "seat 12A and gate B12 at terminal 2"),
     ("PASSPORT", "the postcode is 1012AB"),
     ("LOYALTY_NUMBER", "member number 3704013898 has no points"),  # fails Luhn
