@@ -97,22 +97,27 @@ def step_gold(settings: Settings) -> dict:
 def step_train(settings: Settings) -> dict:
     from ml.loyalty_propensity.features import build_features
     from ml.loyalty_propensity.train import train_if_needed
+    from ml.sentiment.train import train_if_needed as train_sentiment_if_needed
     from pipelines.spark import get_spark
 
     frame, version = build_features(get_spark(settings), settings)
-    return train_if_needed(settings, frame, version).to_dict()
+    report = train_if_needed(settings, frame, version).to_dict()
+    report["sentiment"] = train_sentiment_if_needed(settings, get_spark(settings)).to_dict()
+    return report
 
 
 def step_score_and_push(settings: Settings, run_id: str) -> dict:
     from ml.loyalty_propensity.features import build_features
     from ml.loyalty_propensity.score import score_customers
+    from ml.sentiment.score import score_lake
     from pipelines.publish.cmp_store import push_scores
     from pipelines.spark import get_spark
 
     frame, _ = build_features(get_spark(settings), settings)
     scores = score_customers(settings, frame)
     result = push_scores(settings, scores, run_id)
-    return {"scored": len(scores), **result.__dict__}
+    sentiment = score_lake(get_spark(settings), settings)  # -> gold.feedback_sentiment (MERGE)
+    return {"scored": len(scores), **result.__dict__, "sentiment": sentiment}
 
 
 def layer_counts(settings: Settings) -> dict[str, int]:
@@ -209,6 +214,10 @@ def format_summary(summary: dict) -> str:
                  f"({'trained now' if train.get('trained') else 'existing champion'})")
     lines.append(f"pushed to PostgreSQL: {push.get('rows_in')} rows ({push.get('inserted')} "
                  f"inserted, {push.get('updated')} updated, {push.get('unchanged')} unchanged)")
+    sentiment, scored = train.get("sentiment", {}), push.get("sentiment", {})
+    lines.append(f"sentiment: {sentiment.get('model_name')} v{sentiment.get('version')} "
+                 f"(champion: {sentiment.get('champion')}); gold.feedback_sentiment: "
+                 f"{scored.get('scored', scored.get('skipped'))} scored this run")
     lines.append("where to look:")
     lines += [f"  {k}: {v}" for k, v in summary["where_to_look"].items()]
     return "\n".join(lines)

@@ -31,8 +31,8 @@ def predict_texts(texts, encoder, head, conf: dict) -> pd.DataFrame:
         proba = head.predict_proba(embed(encoder, known))
         classes = list(head.classes_)
         sentiment[mask] = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
-        score[mask] = np.round(proba[:, classes.index("positive")]
-                               - proba[:, classes.index("negative")], 4)
+        polarity = proba[:, classes.index("positive")] - proba[:, classes.index("negative")]
+        score[mask] = np.round(polarity.astype(np.float64), 4)
     return pd.DataFrame({"sentiment": sentiment.astype(str), "sentiment_score": score})
 
 

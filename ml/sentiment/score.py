@@ -101,21 +101,29 @@ def merge_gold(spark, path: Path, rows: pd.DataFrame) -> None:
 
 
 def score_lake(spark, settings: Settings, conf: dict | None = None) -> dict:
-    """Score the lake's texts not yet scored by the champion into ``gold.<scoring.gold_table>``."""
+    """Score the lake's texts not yet scored by the champion into ``gold.<scoring.gold_table>``.
+
+    With no champion yet (training failed its gates) the step reports why and scores nothing,
+    so the rest of the job still runs; the model is loaded only when there is text to score.
+    """
     conf = conf or load_conf()
+    configure_mlflow(settings)
+    version = champion_version(settings, conf["model_name"])
+    if version is None:
+        return {"skipped": f"model {conf['model_name']} has no champion"}
     path = table_path(settings, "gold", conf["scoring"]["gold_table"])
     texts = lake_texts(spark, settings)
-    model, version = champion(settings, conf)
     done = _already_scored(spark, path, version)
     todo = texts[[(s, r) not in done for s, r in zip(texts["source"], texts["record_id"],
                                                       strict=True)]]
     counts = {}
     if not todo.empty:
+        model, version = champion(settings, conf)
         scored = score_frame(model, todo, "text").assign(
             model_name=conf["model_name"], model_version=version,
             scored_at=datetime.now(UTC).replace(tzinfo=None))
         merge_gold(spark, path, scored)
-        counts = scored["sentiment"].value_counts().to_dict()
+        counts = {k: int(v) for k, v in scored["sentiment"].value_counts().items()}
     log.info("sentiment: %d texts, %d scored now with v%s", len(texts), len(todo), version)
     return {"texts": len(texts), "scored": len(todo), "model_version": version,
             "counts": counts}
