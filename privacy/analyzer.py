@@ -13,6 +13,7 @@ one per span so a scan counts each piece of text once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -143,6 +144,7 @@ def _recognizers(conf: dict, known_names: Iterable[str]) -> list:
 
 def build_analyzer(conf: dict, known_names: Iterable[str] = ()) -> Analyzer:
     """An :class:`Analyzer` for a registry dict and the names the deny-list must know."""
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)  # one line per recognizer
     languages = list(conf.get("languages") or ["en"])
     ctx = conf.get("context") or {}
     enhancer = LemmaContextAwareEnhancer(
@@ -162,3 +164,4 @@ def build_analyzer(conf: dict, known_names: Iterable[str] = ()) -> Analyzer:
 def get_analyzer(path: Path | None = None, known_names: frozenset[str] = frozenset()) -> Analyzer:
     """The analyzer for a registry file and a set of known names, built once per process."""
     return build_analyzer(load_registry(path), known_names)
+

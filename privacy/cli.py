@@ -31,12 +31,9 @@ def scan_command(
         help="Recognizer registry (default conf/privacy/recognizers.yaml).")] = None,
 ) -> None:
     """Detect PII in one text field of every line; write types, offsets and scores."""
-    from privacy.analyzer import get_analyzer
-    from privacy.recognizers.person_deny_list import load_known_names
-    from privacy.scan import scan_file
+    from privacy.scan import LazyAnalyzer, scan_file
 
-    known = frozenset(load_known_names(names)) if names else frozenset()
-    summary = scan_file(in_, text_field, out, get_analyzer(registry, known), id_field)
+    summary = scan_file(in_, text_field, out, LazyAnalyzer(registry, names), id_field)
     counts = ", ".join(f"{k}={v}" for k, v in sorted(summary.entities.items())) or "none"
     typer.echo(f"scanned {summary.lines} lines of {in_}: {sum(summary.entities.values())} "
                f"entities ({counts}) -> {out}")

@@ -109,3 +109,10 @@ def test_missing_input_file_is_a_clear_error(tmp_path):
 def test_privacy_commands_have_help(command):
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_missing_names_file_is_a_clear_error(tmp_path):
+    from privacy.scan import LazyAnalyzer
+
+    with pytest.raises(LakehouseError, match="names file .* does not exist"):
+        LazyAnalyzer(None, tmp_path / "nope.csv")
