@@ -1,0 +1,25 @@
+"""Expectations on ``bronze.edh_pax``: EDH passengers flown as sliced.
+
+Bronze keeps what parsed, unchanged, so only structure is critical: every row names its file and
+line, and its record type is the layout's. Business keys are warnings here: a row
+without one is silver's to quarantine, and a rising share of them is what this suite reports.
+"""
+
+from __future__ import annotations
+
+import great_expectations.expectations as gxe
+
+from quality.suites.common import LINEAGE_CRITICAL, lineage, not_null
+
+TABLE = "bronze.edh_pax"
+CRITICAL = {*LINEAGE_CRITICAL, "record_type_is_px"}
+
+
+def expectations() -> dict[str, object]:
+    """Named expectations for the suite; names are what quarantine and reports quote."""
+    return {
+        **lineage(),
+        **not_null("record_locator", "ticket_number", "surname", "flown_status", mostly=0.99),
+        "record_type_is_px": gxe.ExpectColumnValuesToBeInSet(
+            column="record_type", value_set=["PX"]),
+    }

@@ -1,0 +1,21 @@
+"""Expectations on ``bronze.pnr_bookings``: pNRs as landed (nested parts as JSON text).
+
+Bronze keeps what parsed, unchanged, so only structure is critical: every row names its file and
+line. Business keys are warnings here: a row
+without one is silver's to quarantine, and a rising share of them is what this suite reports.
+"""
+
+from __future__ import annotations
+
+from quality.suites.common import LINEAGE_CRITICAL, lineage, not_null
+
+TABLE = "bronze.pnr_bookings"
+CRITICAL = {*LINEAGE_CRITICAL}
+
+
+def expectations() -> dict[str, object]:
+    """Named expectations for the suite; names are what quarantine and reports quote."""
+    return {
+        **lineage(),
+        **not_null("record_locator", "created_at", "passengers", "segments", mostly=0.99),
+    }
