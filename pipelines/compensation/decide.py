@@ -133,20 +133,22 @@ def write_watermark(settings: Settings, value) -> None:
 
 
 def build_compensation_decisions(spark, settings: Settings, full: bool = False,
-                                 push: bool = True, run_id: str | None = None) -> dict:
+                                 push: bool = True, run_id: str | None = None,
+                                 conf: dict | None = None) -> dict:
     """Decide, MERGE into gold, write the outbox and push to PostgreSQL; return counts.
 
     Args:
         full: re-decide every flight (daily catch-up) instead of those changed since the
             watermark (hourly run). The first run is always full.
         push: also push the decisions to PostgreSQL ``compensation_decisions``.
+        conf: ``conf/compensation/pipeline.yaml`` by default (tests use their own tables).
     """
     from pyspark.sql import functions as F
 
     from pipelines.compensation.outbox import merge_decisions
     from pipelines.compensation.rules import load_pipeline_conf
 
-    conf = load_pipeline_conf()
+    conf = conf or load_pipeline_conf()
     frames = read_inputs(spark, settings)
     if frames["flight_legs"] is None or frames["flight_passengers"] is None:
         log.warning("compensation: silver flight_legs/flight_passengers not there yet")
