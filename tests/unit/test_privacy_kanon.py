@@ -180,3 +180,14 @@ def test_example_partner_spec_parses_and_its_tables_exist(tables):
         for level in levels:
             assert level.kind not in ("map", "route") or level.arg in tables
     assert "other" not in set(tables["airport_region"].values())
+
+
+def test_example_partner_spec_anonymises_a_trip_table(trips, tables):
+    raw = yaml.safe_load((CONF_DIR / "extracts" / "example_partner.yaml").read_text())
+    spec = KSpec.from_dict(raw)
+    data = trips.assign(nationality=trips["home_country"])
+    result = k_anonymise(data, spec, tables)
+    qis = list(spec.quasi_identifiers)
+    assert _people_per_group(result.frame, qis).min() >= raw["k"]
+    population = apply_levels(data, spec, result.levels, tables)
+    assert reidentification_risk(result.frame, qis, "customer_id", population) == 0.0
