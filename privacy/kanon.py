@@ -56,6 +56,13 @@ def _date(df, col, arg, extra, tables):
     return when.dt.to_period(freq).astype("string").fillna(UNKNOWN)
 
 
+def _column(df, name):
+    if name not in df.columns:
+        raise LakehouseError(f"generalisation reads column '{name}', which the data lacks",
+                             "add the column to the extract or fix the level in the spec")
+    return df[name]
+
+
 def _lookup(tables, name):
     if name not in tables:
         raise LakehouseError(f"no generalisation table '{name}'", f"use one of {sorted(tables)}")
@@ -64,7 +71,7 @@ def _lookup(tables, name):
 
 def _map(df, col, arg, extra, tables):
     table = _lookup(tables, arg)
-    return df[extra.get("source", col)].map(lambda v: table.get(v, OTHER)).astype("string")
+    return _column(df, extra.get("source", col)).map(lambda v: table.get(v, OTHER)).astype("string")
 
 
 def _route(df, col, arg, extra, tables):
@@ -82,7 +89,7 @@ GENERALISERS: dict[str, Callable] = {
     "keep": lambda df, col, arg, extra, tables: df[col].astype("string").fillna(UNKNOWN),
     "suppress": lambda df, col, arg, extra, tables: pd.Series(SUPPRESSED, index=df.index,
                                                               dtype="string"),
-    "column": lambda df, col, arg, extra, tables: df[arg].astype("string").fillna(UNKNOWN),
+    "column": lambda df, col, arg, extra, tables: _column(df, arg).astype("string").fillna(UNKNOWN),
     "age_band": _age_band, "date": _date, "map": _map, "route": _route,
 }
 

@@ -160,6 +160,12 @@ def test_column_level_takes_another_column_of_the_row():
         df, "home_city", {})) == ["FR", "GB"]
 
 
+def test_level_reading_a_missing_column_is_a_clear_error():
+    df = pd.DataFrame({"home_city": ["Lyon"]})
+    with pytest.raises(LakehouseError, match="'home_country'"):
+        Level.parse({"column": "home_country"}, "home_city").apply(df, "home_city", {})
+
+
 @pytest.mark.parametrize("bad,match", [
     ({"k": 1, "quasi_identifiers": {"a": ["keep"]}}, "k=1"),
     ({"quasi_identifiers": {"a": ["blur"]}}, "blur"),
