@@ -4,9 +4,9 @@ We cannot ship a statistical NER model (no spaCy model is available offline), an
 whose privacy matters most in a partner extract are our own customers, whose names we hold. So
 the deny-list is every known full name ("first last", also "first maiden" and the reversed
 order), matched as whole tokens, case- and accent-insensitively (``FRANCESCA ROMANO``,
-``francesca romano`` and ``Francesca Romano`` are the same person; ``Wisniewski`` matches
-``Wiśniewski``). Single given names are not in the list: "Grace" or "Will" alone would flag
-ordinary words; the heuristic recognizer (``person_heuristic``) covers names with cues.
+``francesca romano`` and ``Francesca Romano`` are the same person; ``PAWEL WISNIEWSKI``
+matches ``Paweł Wiśniewski``). Single given names are not in the list: "Grace" or "Will" alone
+would flag ordinary words; the heuristic recognizer (``person_heuristic``) covers names with cues.
 
 Lookup is a set of token tuples, not Presidio's regex deny-list: one alternation of a million
 names would be slow to compile and to run.
@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import regex
+from anyascii import anyascii
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 
 from pipelines.errors import LakehouseError
@@ -32,7 +33,8 @@ MAX_TOKENS = 5
 
 
 def _key(token: str) -> str:
-    return normalise_name(token) or token.casefold()  # non-Latin scripts keep their letters
+    """Transliterated (``ł`` -> ``l``, which NFKD keeps), then the blind-index name rule."""
+    return normalise_name(anyascii(token)) or token.casefold()
 
 
 def name_key(name: str) -> tuple[str, ...]:

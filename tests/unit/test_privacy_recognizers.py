@@ -46,6 +46,7 @@ MUST_MATCH = [
     ("PERSON", "hi, this is francesca romano, my flight", "francesca romano"),
     ("PERSON", "MY NAME IS FRANCESCA ROMANO AND I AM ANGRY", "FRANCESCA ROMANO"),
     ("PERSON", "Yours faithfully, Pawel Wisniewski", "Pawel Wisniewski"),
+    ("PERSON", "I WANT MY MONEY BACK. PAWEL WISNIEWSKI, WARSAW", "PAWEL WISNIEWSKI"),
     ("PERSON", "signed Greco-Ferrari Federica", "Greco-Ferrari Federica"),
     ("PERSON", "Meridian Air, Anna speaking, how can I help?", "Anna"),
     ("PERSON", "Please pass this to Mr O'Brien.", "O'Brien"),
