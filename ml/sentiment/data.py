@@ -116,14 +116,15 @@ def generated_labelled(per_class: int, seed: int) -> pd.DataFrame:
                     lambda s, f: f"Hi, this is {r.choice(STAFF)}. "
                                  f"{r.choice(list(ROUTINE_LINES.values()))}"],
     }
-    rows = [(label, makers[label][k % len(makers[label])](r.getrandbits(48), _slots(r)))
+    rows = [(label, makers[label][k % len(makers[label])](r.getrandbits(48),
+                                                          template_slots(r)))
             for label in makers for k in range(per_class)]
     return pd.DataFrame({"source": "generated", "record_id": [f"G{i}" for i in range(len(rows))],
                          "text": [t for _, t in rows], "label": [lab for lab, _ in rows],
                          "origin": "generated"})
 
 
-def _slots(r: random.Random) -> dict[str, object]:
+def template_slots(r: random.Random) -> dict[str, object]:
     """Template slots like ``pipelines.generate.stories.slots``, drawn from the real network."""
     from pipelines.generate.network import load_network
 
