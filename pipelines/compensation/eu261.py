@@ -41,6 +41,14 @@ def _scope(case: Case, origin: Airport, dest: Airport, rules: RuleSet, out: Outc
         out.step(f"departs from {origin.country} ({case.origin}), a Member State: in scope "
                  f"({cite['departure_from_member_state']})")
         return True
+    eu_via = [code for code in case.via if in_member_state(
+        load_airports(rules.airports_csv)[code], rules)]
+    if eu_via and not (in_member_state(dest, rules) and case.eu_carrier):
+        out.end("needs_review", "scope_connection", f"journey starts outside the EU but a leg "
+                f"departs from {', '.join(eu_via)} in a Member State: Art. 3(1)(a) read per "
+                f"flight covers that leg, read per journey ({cite['connecting_journey']}) it may "
+                "not; a person decides")
+        return False
     if not in_member_state(dest, rules):
         out.end("not_due", "out_of_scope", f"neither departure ({origin.country}) nor arrival "
                 f"({dest.country}) in a Member State: Regulation does not apply (Art. 3(1))")
