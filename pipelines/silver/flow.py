@@ -11,6 +11,7 @@ Counts per batch: ``read = merged + quarantined + duplicates``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from pipelines.spark import table_path
 from quality.gate import split_by_suite
 
 DROPPED = ("_batch_id",)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,4 +83,5 @@ def build_table(spark, settings: Settings, flow: TableFlow) -> ConformReport:
         cached.unpersist()
 
     stream_bronze(spark, settings, flow.bronze_table, flow.table, handle)
+    log.info("silver %s: %s", flow.table, report.to_dict())
     return report
