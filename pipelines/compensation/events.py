@@ -3,8 +3,10 @@
 One event per passenger and journey: a cancelled leg (``cancellation``), an involuntary rebooking
 off a flight that did operate (``denied_boarding``), a delayed or diverted leg (``delay``, with the
 arrival delay at the journey's final destination, Folkerts C-11/11), and one per mishandled-bag
-report (``baggage_*``). Each event carries what the engine needs: journey ends, re-routing times,
-loyalty tier and what Finance already paid for that flight.
+report (``baggage_*``). A delay of the replacement flight of a cancelled one is no event of its own:
+it is part of the re-routing that the cancellation's decision already weighs (Art. 5, 7(2)).
+Each event carries what the engine needs: journey ends, re-routing times, loyalty tier and what
+Finance already paid for that flight.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def transform_disruption_events(legs, pax, journeys, payouts, tiers, min_delay_m
     event = (F.when(F.col("status") == "cancelled", "cancellation")
              .when(F.col("flown_status") == "involuntarily_rebooked", "denied_boarding")
              .when(F.col("status").isin("delayed", "diverted")
-                   & (F.col("flown_status") == "flown")
+                   & (F.col("flown_status") == "flown") & F.col("rebooked_from").isNull()
                    & ~(F.coalesce("arrival_delay_minutes", F.lit(min_delay_min))
                        < min_delay_min), "delay"))
     base = pax.join(legs, LEG_KEY).withColumn("event", event).where(F.col("event").isNotNull())

@@ -38,7 +38,7 @@ def frames(spark):
         ("MR", "MR10", D1, "HAM", "AMS", at(D1, 7), at(D1, 8), "delayed", 200, "41", T0),
         ("MR", "MR20", D1, "AMS", "JFK", at(D1, 12), at(D1, 20), "delayed", 190, "41", T0),
         ("MR", "MR30", D1, "AMS", "FCO", at(D1, 9), at(D1, 11), "cancelled", 0, "46", T0),
-        ("MR", "MR30", D2, "AMS", "FCO", at(D2, 9), at(D2, 11), "on_time", 0, None, T0),
+        ("MR", "MR30", D2, "AMS", "FCO", at(D2, 9), at(D2, 11), "delayed", 200, "41", T0),
         ("MR", "MR40", D1, "AMS", "LHR", at(D1, 9), at(D1, 10), "delayed", 60, "93", T0),
         ("MR", "MR50", D1, "AMS", "LIS", at(D1, 9), at(D1, 12), "delayed", 200, None, T0),
         ("MR", "MR60", D1, "AMS", "NBO", at(D1, 9), at(D1, 17), "delayed", 300, "41", T0),
@@ -98,7 +98,9 @@ def test_connection_is_one_journey_with_delay_at_final_destination(events):
 def test_cancellation_carries_the_rerouting_flown_next_day(events):
     event = events[("CANC01", "cancellation")]
     assert event["reroute_dep_earlier_min"] == -1440  # left a day later, not earlier
-    assert event["reroute_arr_later_min"] == 1440
+    assert event["reroute_arr_later_min"] == 1440 + 200  # replacement arrived 200 min late
+    # the late replacement flight is part of the cancellation, not a second claim
+    assert ("CANC01", "delay") not in events
 
 
 def test_delay_under_the_pipeline_minimum_gives_no_event(events):
