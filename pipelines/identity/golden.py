@@ -92,10 +92,12 @@ def resolve_customers(spark, settings: Settings, run_id: str | None = None) -> d
     records, fields = read_records(spark, settings, conf)
     if records is None:
         return {"records": 0}
-    records, shared = null_shared_identifiers(records, gconf["identifier_limits"])
+    opened = records.persist()  # decrypted once; counted per identifier, then guarded
+    records, shared = null_shared_identifiers(opened, gconf["identifier_limits"])
     records = records.persist()
     meta_rows = records.select(RECORD_ID, "source_table", "record_key", "subject_id",
                                "loyalty_number", "group_key", "first_seen_at").collect()
+    opened.unpersist()
     edges = collect_edges(spark, records, fields, conf)
     records.unpersist()
     state = store.load_state(spark, settings, gconf["id_prefix"])
