@@ -1,4 +1,5 @@
-"""Features from ``gold.dim_customer`` (one row per customer), with the table's Delta version."""
+"""Features from ``gold.dim_customer`` (loyalty members only: the target is their tier), with
+the table's Delta version."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ def build_features(spark, settings: Settings):
 
     path = str(table_path(settings, "gold", "dim_customer"))
     version = DeltaTable.forPath(spark, path).history(1).select("version").first()[0]
-    frame = (spark.read.format("delta").load(path)
+    frame = (spark.read.format("delta").load(path).where("is_loyalty_member")
              .select("customer_id", *FEATURES, TARGET).toPandas())
     frame[FEATURES] = frame[FEATURES].fillna(0).astype("float64")
     return frame, int(version)
