@@ -6,6 +6,8 @@ Trino they talk to, exactly as for the CLI, so the same notebook runs on a lapto
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
 from pipelines.config import load_settings
@@ -20,6 +22,17 @@ def trino_frame(sql: str, params: list | None = None) -> pd.DataFrame:
         cursor = connection.cursor()
         cursor.execute(sql, params) if params else cursor.execute(sql)
         rows = cursor.fetchall()
-        return pd.DataFrame(rows, columns=[c[0] for c in cursor.description])
+        frame = pd.DataFrame(rows, columns=[c[0] for c in cursor.description])
     finally:
         connection.close()
+    return _decimals_as_floats(frame)
+
+
+def _decimals_as_floats(frame: pd.DataFrame) -> pd.DataFrame:
+    """Trino DECIMAL arrives as ``decimal.Decimal`` objects, which pandas cannot plot or
+    aggregate numerically; analysis wants floats."""
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if len(values) and all(isinstance(v, Decimal) for v in values):
+            frame[column] = frame[column].astype(float)
+    return frame
