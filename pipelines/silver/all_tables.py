@@ -18,12 +18,14 @@ def builds():
     from pipelines.silver.feedback import build_silver_feedback
     from pipelines.silver.flight_ops import build_silver_flight_ops
     from pipelines.silver.pnr import build_silver_pnr
+    from pipelines.silver.pnr_service_requests import build_silver_pnr_service_requests
     from pipelines.silver.purchases import build_silver_purchases
     from pipelines.silver.social import build_silver_social
 
-    return (build_silver_pnr, build_silver_consents, build_silver_flight_ops,
-            build_silver_contact_centre, build_silver_purchases, build_silver_feedback,
-            build_silver_baggage, build_silver_compensation, build_silver_social)
+    return (build_silver_pnr, build_silver_consents, build_silver_pnr_service_requests,
+            build_silver_flight_ops, build_silver_contact_centre, build_silver_purchases,
+            build_silver_feedback, build_silver_baggage, build_silver_compensation,
+            build_silver_social)
 
 
 def build_all_silver(spark, settings: Settings) -> dict[str, dict]:

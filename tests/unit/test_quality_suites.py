@@ -9,7 +9,8 @@ from quality.runner import suite_module, suite_names
 SILVER = ("loyalty_members", "pnr_bookings", "pnr_passengers", "pnr_segments", "consent_events",
           "consents_current", "flight_legs", "flight_passengers", "ancillaries",
           "cabin_forecast", "contact_interactions", "purchase_lines", "feedback_events",
-          "feedback_cases", "baggage_reports", "compensation_payouts", "social_posts")
+          "feedback_cases", "baggage_reports", "compensation_payouts", "social_posts",
+          "pnr_service_requests")
 
 
 def test_every_bronze_and_silver_table_has_a_suite():
