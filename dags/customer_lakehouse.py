@@ -85,6 +85,12 @@ def customer_lakehouse():
         return run_step("score_and_push", run_id=run_id)
 
     @task
+    def nba(run_id: str) -> dict:
+        from pipelines.run import run_step
+
+        return run_step("nba", run_id=run_id)  # decisions + segment membership to the CMP
+
+    @task
     def summary(run_id: str, steps: dict) -> dict:
         from pipelines.run import run_step
 
@@ -99,12 +105,14 @@ def customer_lakehouse():
     built = gold()
     trained = train()
     pushed = score_and_push(run_id="{{ run_id }}")
-    generated >> landed >> cleaned >> resolved >> checked >> built >> trained >> pushed
+    decided = nba(run_id="{{ run_id }}")
+    generated >> landed >> cleaned >> resolved >> checked >> built >> trained >> pushed >> decided
     cleaned >> compensated
     summary(run_id="{{ run_id }}", steps={
         "generate": generated, "bronze": landed, "silver": cleaned, "identity": resolved,
         "quality": checked,
         "gold": built, "train": trained, "score_and_push": pushed, "compensation": compensated,
+        "nba": decided,
     })
 
 
