@@ -120,6 +120,15 @@ def step_score_and_push(settings: Settings, run_id: str) -> dict:
     return {"scored": len(scores), **result.__dict__, "sentiment": sentiment}
 
 
+def step_nba(settings: Settings, run_id: str = "manual") -> dict:
+    """Next best action per customer -> gold.next_best_action (MERGE), the CMP's
+    next_best_action and segment_membership tables (diff-only), and the offline evaluation."""
+    from ml.nba.job import run_nba
+    from pipelines.spark import get_spark
+
+    return run_nba(get_spark(settings), settings, run_id)
+
+
 def layer_counts(settings: Settings) -> dict[str, int]:
     """Rows per Delta table in the lake, for the summary."""
     from pipelines.spark import get_spark
@@ -178,6 +187,7 @@ def run_all(settings: Settings, run_id: str | None = None) -> dict:
     steps["gold"] = step_gold(settings)
     steps["train"] = step_train(settings)
     steps["score_and_push"] = step_score_and_push(settings, run_id)
+    steps["nba"] = step_nba(settings, run_id)
     return write_summary(settings, run_id, steps)
 
 
@@ -218,6 +228,15 @@ def format_summary(summary: dict) -> str:
     lines.append(f"sentiment: {sentiment.get('model_name')} v{sentiment.get('version')} "
                  f"(champion: {sentiment.get('champion')}); gold.feedback_sentiment: "
                  f"{scored.get('scored', scored.get('skipped'))} scored this run")
+    nba = steps.get("nba", {})
+    pushed_nba, pushed_seg = nba.get("postgres", {}), nba.get("segments_postgres", {})
+    gains = {k.rsplit("_vs_", 1)[1]: v for k, v in nba.get("evaluation", {}).items()
+             if k.startswith("gain_eur_per_customer_vs_")}
+    lines.append(f"next best action: {nba.get('decisions')} decisions as of {nba.get('as_of')} "
+                 f"{nba.get('by_action')}; PostgreSQL +{pushed_nba.get('inserted')} "
+                 f"~{pushed_nba.get('updated')}, segment_membership +{pushed_seg.get('inserted')} "
+                 f"~{pushed_seg.get('updated')} -{pushed_seg.get('deleted')}; offline gain "
+                 f"EUR/customer {gains}")
     lines.append("where to look:")
     lines += [f"  {k}: {v}" for k, v in summary["where_to_look"].items()]
     return "\n".join(lines)
@@ -237,6 +256,7 @@ STEPS = {
     "quality": step_quality,
     "gold": step_gold,
     "train": step_train,
+    "nba": step_nba,
 }
 
 
@@ -249,6 +269,8 @@ def run_step(name: str, **kwargs) -> dict:
     settings = load_settings()
     if name == "score_and_push":
         return step_score_and_push(settings, **kwargs)
+    if name == "nba":
+        return step_nba(settings, **kwargs)
     if name == "summary":
         summary = write_summary(settings, kwargs["run_id"], kwargs["steps"])
         log.info("run summary:\n%s", format_summary(summary))
