@@ -32,10 +32,12 @@ def test_dags_have_tags_retries_and_no_catchup(dag_bag):
 
 def test_main_dag_runs_every_step_in_order(dag_bag):
     dag = dag_bag.dags["customer_lakehouse"]
-    order = ["generate", "bronze", "silver", "quality", "gold", "train", "score_and_push"]
+    order = ["generate", "bronze", "silver", "identity", "quality", "gold", "train",
+             "score_and_push", "nba"]
     for upstream, downstream in zip(order, order[1:], strict=False):
         assert downstream in dag.get_task(upstream).downstream_task_ids
-    assert set(order) <= set(dag.get_task("summary").upstream_task_ids)
+    assert "compensation" in dag.get_task("silver").downstream_task_ids
+    assert {*order, "compensation"} <= set(dag.get_task("summary").upstream_task_ids)
 
 
 @pytest.mark.parametrize("path", sorted(DAGS_DIR.glob("*.py")), ids=lambda p: p.name)
