@@ -207,7 +207,11 @@ def format_summary(summary: dict) -> str:
     evaluated = sum(q["evaluated"] for q in quality.values())
     gold = steps.get("gold", {})
     lines.append(f"checks: GX {passed}/{evaluated} passed; dbt tests {gold.get('tests_passed')} "
-                 f"passed, {len(gold.get('tests_failed', []))} failed")
+                 f"passed, {len(gold.get('tests_warned', []))} warned, "
+                 f"{len(gold.get('tests_failed', []))} failed"
+                 + (" (gold inputs unchanged: build skipped)"
+                    if gold.get("skipped_unchanged") else ""))
+    lines.append(f"gold: {gold.get('models')} dbt models; docs site {gold.get('docs')}")
     lines.append(f"trino vs spark: {gold.get('trino_vs_spark')}")
     comp = steps.get("compensation", {})
     pg = comp.get("postgres", {})
