@@ -122,7 +122,7 @@ def _docs(bookings_df):
                               F.posexplode("ssrs").alias("_pos", "ssr"))
     parts = F.split(F.col("ssr.text"), "/")
     dob = F.regexp_extract(parts[4], r"^(\d{2})([A-Za-z]{3})(\d{2})$", 0)
-    yy = F.substring(dob, 6, 2).cast("int")
+    yy = F.substring(dob, 6, 2).try_cast("int")
     century = F.when(yy <= F.year("created_at") % 100, F.lit(2000)).otherwise(F.lit(1900))
     docs = ssrs.where(F.upper("ssr.code") == "DOCS").select(
         "record_locator", F.col("ssr.pax_id").alias("pax_id"), "_pos",

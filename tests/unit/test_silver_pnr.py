@@ -4,6 +4,7 @@ import json
 from datetime import date, datetime
 
 from pipelines.silver.pnr import (
+    impossible_dob_warnings,
     latest_bookings,
     transform_pnr_bookings,
     transform_pnr_passengers,
@@ -98,6 +99,16 @@ def test_two_digit_birth_year_of_a_child_is_this_century(spark):
     bookings, _ = transform_pnr_bookings(_bronze(spark, [{"ssrs": [docs]}]))
     pax, _ = transform_pnr_passengers(bookings)
     assert pax.where("pax_id = 1").first().date_of_birth == date(2025, 4, 15)
+
+
+def test_impossible_docs_birth_date_becomes_null_and_a_warning_not_a_crash(spark):
+    docs = {**DOCS, "text": "P/NL/NP1/NL/31FEBXX/M/JONG/PIET"}
+    bookings, _ = transform_pnr_bookings(_bronze(spark, [{"ssrs": [docs]}]))
+    pax, _ = transform_pnr_passengers(bookings)
+    lead = pax.where("pax_id = 1").first()
+    assert lead.passport_number == "NP1" and lead.date_of_birth is None
+    assert [r.reason for r in impossible_dob_warnings(pax).collect()] == [
+        "warning:date_of_birth_valid"]
 
 
 def test_passenger_without_name_is_quarantined(spark):
