@@ -167,7 +167,7 @@ def test_f1_against_ground_truth(world, spark):
 
     report = identity_accuracy(spark, world["local"])
     assert report["records"] > 200
-    assert report["precision"] >= 0.95 and report["f1"] >= F1_FLOOR, report
+    assert report["precision"] >= 0.93 and report["f1"] >= F1_FLOOR, report
     assert (world["local"].path("paths.reports") / "identity_accuracy.json").exists()
 
 
