@@ -69,6 +69,27 @@ def step_compensation(settings: Settings, full: bool = True) -> dict:
     return build_compensation_decisions(get_spark(settings), settings, full=full)
 
 
+FLIGHT_OPS_SOURCES = ("edh_flight_legs", "edh_pax", "baggage", "compensation")
+
+
+def step_flight_ops(settings: Settings) -> dict:
+    """Bronze and silver for the feeds compensation decides on (flight legs, passengers, bag
+    reports, Finance payouts) only: the hourly path, so a disruption is decided within the hour
+    without waiting for the daily run of every source. Checkpoints make it incremental."""
+    from pipelines.bronze.all_sources import ingest_all
+    from pipelines.silver.baggage import build_silver_baggage
+    from pipelines.silver.compensation import build_silver_compensation
+    from pipelines.silver.flight_ops import build_silver_flight_ops
+    from pipelines.spark import get_spark
+
+    spark = get_spark(settings)
+    bronze = ingest_all(spark, settings, FLIGHT_OPS_SOURCES)
+    silver = {}
+    for build in (build_silver_flight_ops, build_silver_baggage, build_silver_compensation):
+        silver.update({name: r.to_dict() for name, r in build(spark, settings).items()})
+    return {"bronze": {name: r.to_dict() for name, r in bronze.items()}, "silver": silver}
+
+
 def step_compensation_hourly(settings: Settings) -> dict:
     return step_compensation(settings, full=False)
 
@@ -256,6 +277,7 @@ STEPS = {
     "silver": step_silver,
     "compensation": step_compensation,
     "compensation_hourly": step_compensation_hourly,
+    "flight_ops": step_flight_ops,
     "identity": step_identity,
     "quality": step_quality,
     "gold": step_gold,

@@ -47,3 +47,9 @@ def test_no_heavy_imports_at_dag_top_level(path):
     names = {(n.module or "").split(".")[0] if isinstance(n, ast.ImportFrom)
              else a.name.split(".")[0] for n in top for a in getattr(n, "names", [])}
     assert not names & HEAVY
+
+
+def test_hourly_compensation_ingests_flight_ops_then_decides(dag_bag):
+    dag = dag_bag.dags["compensation_hourly"]
+    assert dag.schedule == "@hourly"
+    assert "decide" in dag.get_task("flight_ops").downstream_task_ids
