@@ -29,7 +29,7 @@ run: setup
 test: export LAKEHOUSE_ENV = test
 test: setup
 	$(LAKEHOUSE) services up
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests --durations=25
 
 test-unit: $(STAMP)
 	LAKEHOUSE_ENV=test $(PY) -m pytest tests/unit

@@ -74,3 +74,10 @@ def main_run(spark, settings, trino_service, postgres_service):
     step_generate(settings)
     _plant(settings)
     return run_all(settings, run_id="test__first")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked ``changes_main_run`` add data to the shared run's lake (e.g. new consent
+    events); they run after every other test, so checks such as "a second run adds nothing"
+    see the run as the job left it."""
+    items.sort(key=lambda item: item.get_closest_marker("changes_main_run") is not None)

@@ -107,6 +107,7 @@ def _ingest_consents(spark, settings) -> None:
     build_silver_consents(spark, settings)
 
 
+@pytest.mark.changes_main_run
 def test_segment_export_drops_a_member_who_withdrew_marketing_consent(main_run, spark,
                                                                       settings, tmp_path):
     from pipelines.segments.export import export_segment
