@@ -12,12 +12,9 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
-import tenacity
-
 from pipelines.config import Settings
-from pipelines.errors import LakehouseError
-from pipelines.publish.cmp_store import PushResult, ensure_schema, is_unreachable
+from pipelines.publish.cmp_store import PushResult, ensure_schema
+from pipelines.publish.retry import with_retries
 from pipelines.services import postgres
 
 log = logging.getLogger(__name__)
@@ -93,23 +90,9 @@ def _push_once(settings: Settings, rows: list[tuple], table: str, run_id: str,
 def push_decisions(settings: Settings, frame: Any, table: str, run_id: str) -> PushResult:
     """Upsert the decisions into ``table``; only new or changed rows are written."""
     rows, started_at = _rows(frame), datetime.now(UTC)
-    attempts = int(settings.get("postgres.retry.attempts", 5))
-    max_wait = float(settings.get("postgres.retry.max_wait_s", 8.0))
-    retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(attempts),
-        wait=tenacity.wait_exponential(multiplier=min(0.5, max_wait), max=max_wait),
-        retry=tenacity.retry_if_exception(is_unreachable), reraise=False)
-    try:
-        result = retrying(_push_once, settings, rows, table, run_id, started_at)
-    except tenacity.RetryError as exc:
-        raise LakehouseError(
-            f"PostgreSQL at {settings.get('postgres.host')}:{settings.get('postgres.port')} "
-            f"unreachable after {attempts} attempts", "lakehouse services up",
-        ) from exc.last_attempt.exception()
-    except (psycopg.DataError, psycopg.IntegrityError) as exc:
-        raise LakehouseError(f"push of {len(rows)} decisions to {table} rolled back: "
-                             f"{str(exc).strip().splitlines()[0]}",
-                             "check gold.fct_compensation_decisions") from exc
+    result = with_retries(settings, f"push of {len(rows)} decisions to {table}",
+                          lambda: _push_once(settings, rows, table, run_id, started_at),
+                          "check gold.fct_compensation_decisions")
     log.info("pushed %d decisions to %s: %d inserted, %d updated, %d unchanged", result.rows_in,
              table, result.inserted, result.updated, result.unchanged)
     return result

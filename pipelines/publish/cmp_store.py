@@ -36,10 +36,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
-import tenacity
 
 from pipelines.config import Settings
 from pipelines.errors import LakehouseError
+from pipelines.publish.retry import (  # noqa: F401  (re-exported)
+    DEFAULT_ATTEMPTS,
+    DEFAULT_MAX_WAIT_S,
+    is_unreachable,
+    with_retries,
+)
 from pipelines.services import postgres
 
 log = logging.getLogger(__name__)
@@ -47,8 +52,6 @@ log = logging.getLogger(__name__)
 TABLE = "customer_scores"
 REQUIRED = ("customer_id", "model_name", "model_version", "score")
 COLUMNS = (*REQUIRED, "scored_at", "run_id")
-DEFAULT_ATTEMPTS = 5
-DEFAULT_MAX_WAIT_S = 8.0
 _SCHEMA_LOCK = 0x434D5001  # advisory lock key: concurrent first pushes must not race the DDL
 
 _DDL = """
@@ -195,21 +198,6 @@ def normalise_rows(rows: Any, run_id: str, scored_at: datetime) -> list[tuple]:
     return out
 
 
-def is_unreachable(exc: BaseException) -> bool:
-    """True for errors worth retrying: no connection, lost connection, server starting/stopping.
-
-    Connection failures carry no SQLSTATE (class 08 when the server reports one); 57P01-03 are
-    admin shutdown, crash shutdown and "cannot connect now". A rejected password is not
-    transient, so it is not retried.
-    """
-    if not isinstance(exc, psycopg.OperationalError):
-        return False
-    if "authentication failed" in str(exc):
-        return False
-    state = exc.sqlstate
-    return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
-
-
 # --- push --------------------------------------------------------------------------------------
 
 
@@ -254,38 +242,8 @@ def push_scores(settings: Settings, rows: Any, run_id: str) -> PushResult:
     """
     started_at = datetime.now(UTC)
     records = normalise_rows(rows, run_id, started_at)
-    attempts = int(settings.get("postgres.retry.attempts", DEFAULT_ATTEMPTS))
-    max_wait = float(settings.get("postgres.retry.max_wait_s", DEFAULT_MAX_WAIT_S))
-    retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(attempts),
-        wait=tenacity.wait_exponential(multiplier=min(0.5, max_wait), max=max_wait),
-        retry=tenacity.retry_if_exception(is_unreachable),
-        before_sleep=lambda state: log.warning(
-            "PostgreSQL unreachable (attempt %d of %d): %s", state.attempt_number, attempts,
-            str(state.outcome.exception()).strip().splitlines()[-1],
-        ),
-    )
-    where = f"{settings.get('postgres.host')}:{settings.get('postgres.port')}"
-    try:
-        result = retrying(_push_once, settings, records, run_id, started_at)
-    except tenacity.RetryError as exc:
-        raise LakehouseError(
-            f"PostgreSQL at {where} unreachable after {attempts} attempts",
-            "lakehouse services up",
-        ) from exc.last_attempt.exception()
-    except (psycopg.DataError, psycopg.IntegrityError) as exc:
-        raise LakehouseError(
-            f"push of {len(records)} rows to {TABLE} rejected and rolled back: "
-            f"{str(exc).strip().splitlines()[0]}",
-            "fix the input rows; nothing was written",
-        ) from exc
-    except psycopg.OperationalError as exc:
-        if "authentication failed" not in str(exc):
-            raise
-        raise LakehouseError(
-            f"PostgreSQL at {where} rejected the password of {settings.get('postgres.user')}",
-            "lakehouse services up (it re-syncs the app role's password from the secret)",
-        ) from exc
+    result = with_retries(settings, f"push of {len(records)} rows to {TABLE}",
+                          lambda: _push_once(settings, records, run_id, started_at))
     log.info(
         "pushed %d rows to %s (run %s): %d inserted, %d updated, %d unchanged",
         result.rows_in, TABLE, run_id, result.inserted, result.updated, result.unchanged,

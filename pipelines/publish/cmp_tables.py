@@ -38,17 +38,16 @@ import json
 import logging
 import math
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import psycopg
-import tenacity
 
 from pipelines.config import Settings
 from pipelines.errors import LakehouseError
 from pipelines.publish import cmp_store
+from pipelines.publish.retry import with_retries
 from pipelines.services import postgres
 
 log = logging.getLogger(__name__)
@@ -206,35 +205,6 @@ def normalise_memberships(rows: Any, as_of: date | None = None) -> list[tuple]:
 # --- push --------------------------------------------------------------------------------------
 
 
-def with_retries(settings: Settings, table: str, attempt: Callable[[], TablePushResult]
-                 ) -> TablePushResult:
-    """Run one push attempt with cmp_store's retry policy and error messages.
-
-    Same rules as :func:`pipelines.publish.cmp_store.push_scores`: only errors that
-    :func:`cmp_store.is_unreachable` calls transient are retried, at most
-    ``postgres.retry.attempts`` times with exponential backoff capped at ``max_wait_s``.
-    """
-    attempts = int(settings.get("postgres.retry.attempts", cmp_store.DEFAULT_ATTEMPTS))
-    max_wait = float(settings.get("postgres.retry.max_wait_s", cmp_store.DEFAULT_MAX_WAIT_S))
-    retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(attempts),
-        wait=tenacity.wait_exponential(multiplier=min(0.5, max_wait), max=max_wait),
-        retry=tenacity.retry_if_exception(cmp_store.is_unreachable),
-        before_sleep=lambda state: log.warning(
-            "PostgreSQL unreachable (attempt %d of %d)", state.attempt_number, attempts),
-    )
-    where = f"{settings.get('postgres.host')}:{settings.get('postgres.port')}"
-    try:
-        return retrying(attempt)
-    except tenacity.RetryError as exc:
-        raise LakehouseError(f"PostgreSQL at {where} unreachable after {attempts} attempts",
-                             "lakehouse services up") from exc.last_attempt.exception()
-    except (psycopg.DataError, psycopg.IntegrityError) as exc:
-        raise LakehouseError(f"push to {table} rejected and rolled back: "
-                             f"{str(exc).strip().splitlines()[0]}",
-                             "fix the input rows; nothing was written") from exc
-
-
 def _push_once(settings: Settings, table: str, columns: tuple[str, ...], records: list[tuple],
                statements: tuple[str, ...], run_id: str) -> TablePushResult:
     """COPY into a temp table, run the diff statements and the audit row in one transaction."""
@@ -259,7 +229,7 @@ def _push_once(settings: Settings, table: str, columns: tuple[str, ...], records
 
 def _push(settings: Settings, table: str, columns: tuple[str, ...], records: list[tuple],
           statements: tuple[str, ...], run_id: str) -> TablePushResult:
-    result = with_retries(settings, table, lambda: _push_once(
+    result = with_retries(settings, f"push to {table}", lambda: _push_once(
         settings, table, columns, records, statements, run_id))
     log.info("pushed %d rows to %s (run %s): %d inserted, %d updated, %d unchanged, %d deleted",
              result.rows_in, table, run_id, result.inserted, result.updated, result.unchanged,
