@@ -150,6 +150,26 @@ def step_nba(settings: Settings, run_id: str = "manual") -> dict:
     return run_nba(get_spark(settings), settings, run_id)
 
 
+def step_retention(settings: Settings, as_of: str | None = None) -> dict:
+    """Delete rows past conf/privacy/retention.yaml's periods, VACUUM, audit (daily DAG
+    ``privacy_retention``)."""
+    from pipelines.spark import get_spark
+    from privacy.retention import enforce_retention
+
+    day = date.fromisoformat(as_of) if as_of else None
+    return enforce_retention(get_spark(settings), settings, day)
+
+
+def step_partner_extract(settings: Settings, spec: str, as_of: str | None = None) -> dict:
+    """One partner extract (conf/extracts/<spec>.yaml) -> its manifest (DAG
+    ``partner_extracts``); a re-run for the same day replaces that day's output."""
+    from pipelines.spark import get_spark
+    from privacy.extract import run_extract
+
+    day = date.fromisoformat(as_of) if as_of else None
+    return run_extract(get_spark(settings), settings, spec, day).manifest
+
+
 def layer_counts(settings: Settings) -> dict[str, int]:
     """Rows per Delta table in the lake, for the summary."""
     from pipelines.spark import get_spark
@@ -297,6 +317,10 @@ def run_step(name: str, **kwargs) -> dict:
         return step_score_and_push(settings, **kwargs)
     if name == "nba":
         return step_nba(settings, **kwargs)
+    if name == "retention":
+        return step_retention(settings, **kwargs)
+    if name == "partner_extract":
+        return step_partner_extract(settings, **kwargs)
     if name == "summary":
         summary = write_summary(settings, kwargs["run_id"], kwargs["steps"])
         log.info("run summary:\n%s", format_summary(summary))
