@@ -30,7 +30,7 @@ from privacy.crypto import (
     unwrap_key,
 )
 from privacy.keys import ensure_subject_keys, live_keys
-from privacy.master_key import load_master_key
+from privacy.master_key import load_index_root, load_master_key
 
 log = logging.getLogger(__name__)
 _SUBJECT, _VERSION, _WRAPPED = "_pii_subject", "_pii_key_version", "_pii_wrapped_key"
@@ -65,8 +65,10 @@ def _key_cache(master: bytes):
     return key_for
 
 
-def _encryptor(master: bytes, columns: Sequence[str], indexes: Mapping[str, Sequence[str]]):
-    index_keys = {name: index_key(master, name) for name in indexes}
+def _encryptor(master: bytes, columns: Sequence[str], indexes: Mapping[str, Sequence[str]],
+               index_root: bytes | None = None):
+    # Blind indexes hang off their own root (privacy.master_key), which survives rotations.
+    index_keys = {name: index_key(index_root or master, name) for name in indexes}
 
     def encrypt(batch: pd.DataFrame) -> pd.DataFrame:
         key_for, out = _key_cache(master), {f"{c}_enc": [] for c in columns}
@@ -108,7 +110,8 @@ def encrypt_columns(df, subject_col: str, columns: Sequence[str], settings: Sett
                         df.select(F.col(subject_col).cast("string").alias("subject_id")))
     inputs = list(dict.fromkeys([*columns, *(p for parts in indexes.values() for p in parts)]))
     out_fields = [f"{c}_enc binary" for c in columns] + [f"{n}_bidx string" for n in indexes]
-    udf = pandas_udf(_encryptor(load_master_key(settings), list(columns), indexes),
+    udf = pandas_udf(_encryptor(load_master_key(settings), list(columns), indexes,
+                                load_index_root(settings)),
                      ", ".join(out_fields)).asNondeterministic()
     struct = F.struct(F.col(_SUBJECT), F.col(_VERSION), F.col(_WRAPPED),
                       *[F.col(c).cast("string").alias(c) for c in inputs])

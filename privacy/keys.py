@@ -97,7 +97,7 @@ def ensure_subject_keys(spark, settings: Settings, subjects_df) -> int:
 
 
 @contextmanager
-def _session_conf(spark, values: dict[str, str]):
+def session_conf(spark, values: dict[str, str]):
     """Set session confs for one operation only, restoring the previous values afterwards."""
     previous = {key: spark.conf.get(key, None) for key in values}
     for key, value in values.items():
@@ -130,7 +130,7 @@ def destroy_subject_keys(spark, settings: Settings, subject_ids: Iterable[str]) 
     destroyed = spark.read.format("delta").load(path).where(target).count()
     table.update(target, {"wrapped_key": F.lit(None).cast("binary"),
                           "destroyed_at": F.current_timestamp()})
-    with _session_conf(spark, PURGE_CONF):
+    with session_conf(spark, PURGE_CONF):
         table.vacuum(0.0)
     log.info("key store: %d data keys destroyed and purged", destroyed)
     return destroyed

@@ -4,6 +4,12 @@ It never lives in the repository or the lake. It wraps the per-subject data keys
 blind-index keys, so losing it loses every encrypted value: back it up like a KMS root key. On a
 fresh machine the key file is generated under ``secrets.dir`` (outside the repo), as the other
 secrets are; ``pipelines.secrets`` generates text tokens, so the 32-byte key is made here.
+
+The blind-index root is a separate secret (``blind_index_root``) once the master key has been
+rotated: blind indexes are HMACs stored in silver, and re-keying them would mean rewriting every
+table, which is what rotation must avoid. Until the first rotation the root *is* the master key
+(how every existing index was made); ``privacy.rotation`` saves it as its own 0600 file before it
+switches the master key, so indexes computed before and after a rotation still join.
 """
 
 from __future__ import annotations
@@ -42,6 +48,19 @@ def _create_key_file(settings: Settings, name: str) -> None:
         handle.write(base64.b64encode(os.urandom(KEY_BYTES)).decode() + "\n")
 
 
+def master_key_name(settings: Settings) -> str:
+    return settings.get("privacy.master_key_secret", "master_key")
+
+
+def env_var(name: str) -> str:
+    """The environment variable that overrides the key file of secret ``name``."""
+    return f"LAKEHOUSE_{name.upper()}"
+
+
+def encode_key(key: bytes) -> str:
+    return base64.b64encode(key).decode()
+
+
 def load_master_key(settings: Settings, create: bool = True) -> bytes:
     """Return the 32-byte master key; create the key file (0600) when absent and ``create``."""
     name = settings.get("privacy.master_key_secret", "master_key")
@@ -50,3 +69,17 @@ def load_master_key(settings: Settings, create: bool = True) -> bytes:
             _create_key_file(settings, name)
     where = f"$LAKEHOUSE_{name.upper()} or {secret_path(settings, name)}"
     return _decode(read_secret(settings, name, create=False), where)
+
+
+def index_root_name(settings: Settings) -> str:
+    return settings.get("privacy.blind_index_root_secret", "blind_index_root")
+
+
+def load_index_root(settings: Settings) -> bytes:
+    """The root of the blind-index (HMAC) keys: its own secret after a rotation, else the master
+    key (see the module docstring)."""
+    name = index_root_name(settings)
+    if os.environ.get(env_var(name)) or secret_path(settings, name).exists():
+        where = f"${env_var(name)} or {secret_path(settings, name)}"
+        return _decode(read_secret(settings, name, create=False), where)
+    return load_master_key(settings)

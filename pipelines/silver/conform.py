@@ -159,9 +159,9 @@ def blind_index_column(df, name: str, parts: list[str], settings):
     from pyspark.sql.functions import pandas_udf
 
     from privacy.blind_index import blind_index, index_key
-    from privacy.master_key import load_master_key
+    from privacy.master_key import load_index_root
 
-    key = index_key(load_master_key(settings), name)
+    key = index_key(load_index_root(settings), name)  # survives master-key rotation
 
     @pandas_udf("string")
     def index(values: pd.DataFrame) -> pd.Series:

@@ -55,10 +55,15 @@ def stream_bronze(spark, settings: Settings, bronze_table: str, silver_table: st
         log.warning("silver %s: bronze table %s does not exist yet", silver_table, source)
         return report
     checkpoint = settings.path("paths.checkpoints") / "silver" / silver_table
+    from privacy.exclusions import exclude_erased  # erased people never re-enter silver
+
+    # skipChangeCommits: GDPR erasure deletes/redacts bronze rows; those commits hold no new
+    # records, and without the option the stream would stop at them.
     query = (
-        spark.readStream.format("delta").load(str(source))
+        spark.readStream.format("delta").option("skipChangeCommits", "true").load(str(source))
         .writeStream.trigger(availableNow=True).option("checkpointLocation", str(checkpoint))
-        .foreachBatch(lambda df, batch_id: handle(df, batch_id, report)).start()
+        .foreachBatch(lambda df, batch_id: handle(exclude_erased(df, settings, bronze_table),
+                                                  batch_id, report)).start()
     )
     query.awaitTermination()
     log.info("silver %s: read=%d merged=%d quarantined=%d", silver_table, report.read,

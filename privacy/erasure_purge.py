@@ -1,0 +1,148 @@
+"""Physically remove an erased customer's rows: Delta DELETE, history purge, PostgreSQL.
+
+Delta keeps every earlier version's files until VACUUM, and bronze holds raw payloads in clear,
+so deleting rows is not enough: each changed table is VACUUMed with zero retention (the
+retention check is lifted for that call only, as ``privacy.keys`` does for the key store). A
+table with deletion vectors would keep the deleted rows inside live files, so it is REORGed
+(``APPLY (PURGE)``) first. The price: time travel on a purged table ends at its current version.
+Single writer assumed, as for the key store: erasure runs between pipeline runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from pipelines.config import Settings
+from pipelines.errors import LakehouseError
+from pipelines.spark import table_path
+from privacy.keys import PURGE_CONF, session_conf
+
+log = logging.getLogger(__name__)
+SEP = "\x1f"
+
+
+@dataclass
+class TableChange:
+    """What one erasure did to one Delta table (goes into the certificate)."""
+
+    table: str
+    action: str
+    rows: int
+    version_before: int
+    version_after: int
+    purged_at_version: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def joined_key(values: list[object]) -> str:
+    """Normalised match key of several columns (pure): trimmed, upper-cased, joined by US."""
+    return SEP.join("" if v is None else str(v).strip().upper() for v in values)
+
+
+def match_condition(columns: list[str], keys: set[str]):
+    """Spark condition: the row's ``columns`` (normalised as :func:`joined_key`) are in keys."""
+    from pyspark.sql import functions as F
+
+    parts = [F.upper(F.trim(F.coalesce(F.col(c).cast("string"), F.lit("")))) for c in columns]
+    return F.concat_ws(SEP, *parts).isin(sorted(keys))
+
+
+def _path(settings: Settings, name: str):
+    layer, table = name.split(".")
+    return table_path(settings, layer, table)
+
+
+def _version(spark, path: str) -> int:
+    from delta.tables import DeltaTable
+
+    return DeltaTable.forPath(spark, path).history(1).collect()[0]["version"]
+
+
+def delete_rows(spark, settings: Settings, name: str, condition) -> TableChange | None:
+    """DELETE the rows of ``name`` matching ``condition``; None when none matched / no table."""
+    from delta.tables import DeltaTable
+
+    path = _path(settings, name)
+    if not (path / "_delta_log").exists():
+        return None
+    rows = spark.read.format("delta").load(str(path)).where(condition).count()
+    if not rows:
+        return None
+    before = _version(spark, str(path))
+    DeltaTable.forPath(spark, str(path)).delete(condition)
+    log.info("erasure: %d rows deleted from %s", rows, name)
+    return TableChange(name, "delete", rows, before, _version(spark, str(path)))
+
+
+def tables_with_customer_id(spark, settings: Settings, layers: tuple[str, ...]) -> list[str]:
+    """``layer.table`` of every Delta table in ``layers`` that has a ``customer_id`` column."""
+    out = []
+    for layer in layers:
+        for log_dir in sorted((settings.path("paths.lake") / layer).glob("*/_delta_log")):
+            cols = spark.read.format("delta").load(str(log_dir.parent)).columns
+            if "customer_id" in cols:
+                out.append(f"{layer}.{log_dir.parent.name}")
+    return out
+
+
+def purge_history(spark, settings: Settings, changes: list[TableChange]) -> None:
+    """REORG (if deletion vectors) and VACUUM 0 every changed table; note the version."""
+    from delta.tables import DeltaTable
+
+    for name in sorted({c.table for c in changes}):
+        path = str(_path(settings, name))
+        props = DeltaTable.forPath(spark, path).detail().collect()[0]["properties"] or {}
+        if str(props.get("delta.enableDeletionVectors", "false")).lower() == "true":
+            spark.sql(f"REORG TABLE delta.`{path}` APPLY (PURGE)")
+        with session_conf(spark, PURGE_CONF):
+            DeltaTable.forPath(spark, path).vacuum(0.0)
+        version = _version(spark, path)
+        for change in changes:
+            if change.table == name:
+                change.purged_at_version = version
+    log.info("erasure: history purged (VACUUM 0) on %d tables", len({c.table for c in changes}))
+
+
+def delete_postgres(settings: Settings, conf: dict, customer_id: str,
+                    pairs: dict[str, set[str]]) -> dict[str, int]:
+    """Delete the customer's CMP rows in one transaction; rows per table.
+
+    ``pairs``: per ``by_record`` table, the :func:`joined_key` values of its match columns.
+    """
+    import psycopg
+    from psycopg import sql
+
+    from pipelines.services import postgres
+
+    spec = conf.get("postgres", {})
+    counts: dict[str, int] = {}
+    try:
+        with postgres.connect(settings) as conn, conn.transaction():
+            existing = {r[0] for r in conn.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = current_schema()")}
+            for table in spec.get("by_customer", []):
+                if table in existing:
+                    counts[table] = conn.execute(sql.SQL("delete from {} where customer_id = %s")
+                                                 .format(sql.Identifier(table)),
+                                                 [customer_id]).rowcount
+            for item in spec.get("by_record", []):
+                if item["table"] not in existing:
+                    continue
+                cols = list(item["match"])
+                key = sql.SQL(" || {} || ").format(sql.Literal(SEP)).join(
+                    sql.SQL("upper(trim(coalesce({}::text, '')))").format(sql.Identifier(c))
+                    for c in cols)
+                counts[item["table"]] = conn.execute(
+                    sql.SQL("delete from {} where {} = any(%s)").format(
+                        sql.Identifier(item["table"]), key),
+                    [sorted(pairs.get(item["table"], set()))]).rowcount
+    except psycopg.OperationalError as exc:
+        raise LakehouseError(f"PostgreSQL unreachable: {exc}".splitlines()[0],
+                             "lakehouse services up, then run the same erase again "
+                             "(nothing was destroyed yet)") from exc
+    return counts
