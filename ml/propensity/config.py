@@ -1,0 +1,61 @@
+"""The models' settings from ``conf/ml/propensity.yaml``: windows, gates and model names are
+data, so a new ancillary model or a stricter gate is a YAML change."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipelines.config import CONF_DIR
+from pipelines.errors import LakehouseError
+
+CONF_PATH = CONF_DIR / "ml" / "propensity.yaml"
+KINDS = ("ancillary", "churn")
+
+
+def load_conf(path: Path = CONF_PATH) -> dict[str, Any]:
+    """Return the YAML as a dict, checked; a missing or inconsistent file is a LakehouseError."""
+    try:
+        conf = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise LakehouseError(f"cannot read {path}: {exc}",
+                             "restore conf/ml/propensity.yaml") from exc
+    if not isinstance(conf, dict) or not conf.get("models"):
+        raise LakehouseError(f"{path} lists no models", "restore conf/ml/propensity.yaml")
+    validate(conf, path)
+    return conf
+
+
+def validate(conf: dict[str, Any], path: Path | str = CONF_PATH) -> None:
+    """Model kinds are known and label windows of successive cut-offs never overlap."""
+    for name, spec in conf["models"].items():
+        if spec.get("kind") not in KINDS:
+            raise LakehouseError(f"{path}: model {name} has kind {spec.get('kind')!r}",
+                                 f"use one of {', '.join(KINDS)}")
+    for kind in KINDS:
+        windows = conf[kind]
+        if int(windows["step_days"]) < int(windows["horizon_days"]):
+            raise LakehouseError(
+                f"{path}: {kind}.step_days {windows['step_days']} < horizon_days "
+                f"{windows['horizon_days']} (training labels would overlap validation ones)",
+                f"set {kind}.step_days >= {kind}.horizon_days")
+
+
+def with_overrides(conf: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A copy with dotted keys replaced, e.g. ``{"gates.min_auc": 0.99}`` (tests, runs)."""
+    out = copy.deepcopy(conf)
+    for dotted, value in overrides.items():
+        *parents, leaf = dotted.split(".")
+        node = out
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return out
+
+
+def models_of_kind(conf: dict[str, Any], kind: str) -> dict[str, dict]:
+    """``{model name: spec}`` of one kind, in YAML order."""
+    return {name: spec for name, spec in conf["models"].items() if spec["kind"] == kind}
