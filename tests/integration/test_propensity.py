@@ -1,0 +1,125 @@
+"""Propensity models on the shared main run: gates decide the champion, champions score into
+gold.customer_scores and PostgreSQL, re-scoring writes nothing, and planted post-cut-off
+events on the real gold frames change labels but no feature."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def conf():
+    from ml.propensity.config import load_conf
+
+    return load_conf()
+
+
+@pytest.fixture(scope="module")
+def trained(main_run, settings):
+    from ml.tracking import configure_mlflow
+
+    configure_mlflow(settings)
+    return main_run["steps"]["train"]["propensity"]
+
+
+def _passes(metrics: dict, gates: dict) -> bool:
+    return (metrics["auc"] >= gates["min_auc"]
+            and metrics["auc"] - metrics["baseline_auc"] >= gates["min_auc_lift"]
+            and metrics["baseline_brier"] - metrics["brier"] > gates["min_brier_gain"])
+
+
+def test_only_models_that_pass_their_gates_hold_the_champion_alias(trained, settings, conf):
+    from mlflow import MlflowClient
+
+    from ml.tracking import champion_version
+
+    client = MlflowClient()
+    assert set(trained) == set(conf["models"])
+    for name, report in trained.items():
+        champion = champion_version(settings, name)
+        if not report["champion"]:
+            assert champion is None and report["gate_failures"], name
+            continue
+        assert champion == report["version"]
+        run = client.get_run(client.get_model_version(name, champion).run_id)
+        assert _passes(run.data.metrics, conf["gates"]), run.data.metrics
+        assert {"delta_version.gold.fct_customer_timeline", "validation_cutoff"} <= set(
+            run.data.params)
+        plots = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
+        assert plots == {"plots/roc.png", "plots/calibration.png", "plots/confusion_matrix.png"}
+
+
+def test_a_target_the_data_never_shows_is_refused_for_lack_of_positives(trained, settings):
+    from ml.tracking import champion_version
+
+    upgrade = trained["ancillary_upgrade"]  # the generator sells no upgrades
+    assert upgrade["version"] is None and champion_version(settings, "ancillary_upgrade") is None
+    assert "train positives 0 < 10" in upgrade["gate_failures"]
+
+
+def test_gold_and_postgres_hold_each_champion_score(main_run, spark, settings, conf):
+    from ml.propensity.score import champion_rows, champions
+    from pipelines.services import postgres
+
+    current = champions(settings, conf)
+    gold = champion_rows(spark, settings, conf, current)
+    assert set(gold["model_name"]) == set(current)
+    assert not gold.duplicated(["customer_id", "model_name"]).any()
+    assert gold["score"].between(0, 1).all()
+    with postgres.connect(settings) as conn:
+        stored = {(c, m): (v, s) for c, m, v, s in conn.execute(
+            "select customer_id, model_name, model_version, score from customer_scores "
+            "where model_name = any(%s)", [list(current)])}
+    assert {(r.customer_id, r.model_name): (r.model_version, r.score)
+            for r in gold.itertuples()}.items() <= stored.items()
+
+
+def test_scoring_again_on_the_same_lake_writes_nothing(main_run, spark, settings, conf):
+    from ml.propensity.score import champions, score_models
+
+    if not champions(settings, conf):
+        pytest.skip("no propensity champion on this data: nothing is scored")
+    log = settings.path("paths.lake") / "gold" / conf["scoring"]["gold_table"] / "_delta_log"
+    commits = sorted(log.glob("*.json"))
+    assert score_models(spark, settings, conf)["written"] == 0
+    assert sorted(log.glob("*.json")) == commits
+
+
+def test_events_planted_after_the_cutoff_change_labels_but_no_feature(main_run, spark,
+                                                                     settings, conf):
+    from pyspark.sql import functions as F
+
+    from ml.propensity import data, features, labels, split
+
+    tables, _ = data.gold_tables(spark, settings)
+    _, cutoff = split.cutoffs(data.anchors(tables)["churn"], conf["churn"])
+    cutoffs = features.cutoff_frame(spark, [cutoff])
+    windows = (int(conf["churn"]["horizon_days"]), int(conf["churn"]["active_days"]))
+    churn = labels.churn_labels(tables["timeline"], cutoffs, *windows).where("churn = 1")
+    customer = churn.orderBy("customer_id").first()["customer_id"]
+    after = F.lit(datetime.combine(cutoff + timedelta(days=1), time(0, 1)))
+    day_after = F.lit(cutoff + timedelta(days=1))
+    planted = {
+        "timeline": tables["timeline"].where(F.col("customer_id") == customer).limit(1)
+        .withColumn("event_type", F.lit("booking")).withColumn("event_at", after),
+        "bookings": tables["bookings"].where(F.col("customer_id") == customer).limit(1)
+        .withColumn("booked_at", after).withColumn("departure_date", day_after),
+        "ancillaries": tables["ancillaries"].limit(1).withColumn("customer_id", F.lit(customer))
+        .withColumn("flight_date", day_after),
+        "flights": tables["flights"].limit(1).withColumn("customer_id", F.lit(customer))
+        .withColumn("flight_date", day_after)}
+    mixed = {k: df.unionByName(planted[k]) if planted[k].count() else df
+             for k, df in tables.items()}
+
+    def rows(frames):
+        built = features.build_features(frames, cutoffs, conf, 45).where(
+            F.col("customer_id") == customer)
+        return [r.asDict() for r in built.collect()]
+
+    assert rows(mixed) == rows(tables) != []
+    relabelled = labels.churn_labels(mixed["timeline"], cutoffs, *windows)
+    assert relabelled.where(F.col("customer_id") == customer).first()["churn"] == 0
