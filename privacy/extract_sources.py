@@ -11,11 +11,13 @@ with its kind: a quasi-identifier the spec must generalise, free text it must an
 subject, or plain; direct identifiers (names, loyalty numbers, record locators) are never
 offered.
 
-Source ``trips``: one row per leg a resolved customer flew (``gold.fct_flights`` without
-no-shows, cancelled and involuntarily rebooked legs) on or before the as-of date, with the
-customer's age at the as-of date, home city and country and nationality from the loyalty
-profile (unknown for non-members), and the text of the first feedback case the customer opened
-about that booking.
+Source ``trips``: one row per segment a resolved customer booked on or before the as-of date
+(``gold.fct_bookings`` without cancelled segments; departure may lie ahead, which is what a
+hotel partner plans with); ``flown_legs``: one row per leg flown (``gold.fct_flights``
+without no-shows, cancelled and involuntarily rebooked legs) on or before the as-of date. Both
+carry the customer's age at the as-of date, home city and country and nationality from the
+loyalty profile (unknown for non-members), and the text of the first feedback case the customer
+opened about that booking.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pipelines.config import Settings
 from pipelines.spark import table_path
 
 NOT_FLOWN = ("no_show", "involuntarily_rebooked", "cancelled")  # fct_flights.outcome
+CANCELLED = ("XX", "HX", "UN", "CANCELLED")  # fct_bookings.segment_status: no longer held
 
 
 # Kinds of offered columns: the spec must generalise every QI and anonymise every FREE_TEXT.
@@ -66,8 +69,33 @@ def _members(spark, settings: Settings, as_of: date):
                          "nationality")
 
 
+def _with_profile(spark, settings: Settings, rows, as_of: date) -> pd.DataFrame:
+    """Rows (``customer_id``, ``record_locator``, ``travel_date``, ...) joined with each
+    customer's loyalty profile quasi-identifiers, as pandas, in a stable order."""
+    customers = _delta(spark, settings, "gold", "dim_customer").select("customer_id",
+                                                                       "loyalty_number")
+    profile = customers.join(_members(spark, settings, as_of), "loyalty_number", "left")
+    joined = rows.join(profile.drop("loyalty_number"), "customer_id", "left")
+    frame = joined.orderBy("customer_id", "travel_date", "route", "record_locator").toPandas()
+    frame["travel_date"] = frame["travel_date"].astype("string")
+    return frame
+
+
 def trips_population(spark, settings: Settings, as_of: date) -> pd.DataFrame:
-    """Every resolved customer's flown legs up to ``as_of`` with profile quasi-identifiers."""
+    """Every resolved customer's booked segments (booked by ``as_of``) with profile QIs."""
+    from pyspark.sql import functions as F
+
+    segments = (_delta(spark, settings, "gold", "fct_bookings")
+                .where(F.col("customer_id").isNotNull()
+                       & ~F.upper(F.coalesce("segment_status", F.lit(""))).isin(*CANCELLED)
+                       & (F.to_date("booked_at") <= F.lit(as_of)))
+                .select("customer_id", "record_locator",
+                        F.col("departure_date").alias("travel_date"), "route", "cabin"))
+    return _with_profile(spark, settings, segments, as_of)
+
+
+def flown_legs_population(spark, settings: Settings, as_of: date) -> pd.DataFrame:
+    """Every resolved customer's flown legs up to ``as_of`` with profile QIs."""
     from pyspark.sql import functions as F
 
     flights = (_delta(spark, settings, "gold", "fct_flights")
@@ -75,13 +103,7 @@ def trips_population(spark, settings: Settings, as_of: date) -> pd.DataFrame:
                       & (F.col("flight_date") <= F.lit(as_of)))
                .select("customer_id", "record_locator", F.col("flight_date").alias("travel_date"),
                        "route", "cabin"))
-    customers = _delta(spark, settings, "gold", "dim_customer").select("customer_id",
-                                                                       "loyalty_number")
-    profile = customers.join(_members(spark, settings, as_of), "loyalty_number", "left")
-    rows = flights.join(profile.drop("loyalty_number"), "customer_id", "left")
-    frame = rows.orderBy("customer_id", "travel_date", "route", "record_locator").toPandas()
-    frame["travel_date"] = frame["travel_date"].astype("string")
-    return frame
+    return _with_profile(spark, settings, flights, as_of)
 
 
 def trips_feedback_text(spark, settings: Settings, rows: pd.DataFrame) -> pd.DataFrame:
@@ -112,15 +134,19 @@ def trips_feedback_text(spark, settings: Settings, rows: pd.DataFrame) -> pd.Dat
     return out
 
 
+TRIP_COLUMNS = {"customer_id": SUBJECT, "age": QI, "home_city": QI, "home_country": QI,
+                "nationality": QI, "travel_date": QI, "route": QI, "cabin": PLAIN,
+                "feedback_text": FREE_TEXT}
 SOURCES: dict[str, ExtractSource] = {
     "trips": ExtractSource(
-        description="one row per flown leg: customer, age, home, nationality, date, route, "
-                    "cabin, feedback text on the booking",
-        subject="customer_id",
-        columns={"customer_id": SUBJECT, "age": QI, "home_city": QI, "home_country": QI,
-                 "nationality": QI, "travel_date": QI, "route": QI, "cabin": PLAIN,
-                 "feedback_text": FREE_TEXT},
-        population=trips_population,
+        description="one row per booked segment: customer, age, home, nationality, departure "
+                    "date, route, cabin, feedback text on the booking",
+        subject="customer_id", columns=TRIP_COLUMNS, population=trips_population,
+        free_text=trips_feedback_text),
+    "flown_legs": ExtractSource(
+        description="one row per flown leg: customer, age, home, nationality, flight date, "
+                    "route, cabin, feedback text on the booking",
+        subject="customer_id", columns=TRIP_COLUMNS, population=flown_legs_population,
         free_text=trips_feedback_text),
 }
 
