@@ -110,3 +110,62 @@ def rotate_master_key_command(
     report = rotate_master_key(get_spark(settings), settings, by or default_actor())
     typer.echo(f"master key rotated: {report['rewrapped']} data keys re-wrapped; old key kept "
                f"as {report['backup']} (0600); audited")
+
+
+def _as_of(value: str | None):
+    from datetime import date
+
+    from pipelines.errors import LakehouseError
+
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError as exc:
+        raise LakehouseError(f"--as-of {value!r} is not a date", "write YYYY-MM-DD") from exc
+
+
+@privacy_app.command("extract")
+def extract_command(
+    spec: Annotated[str, typer.Option(help="Spec name in conf/extracts (or a path to one).")],
+    as_of: Annotated[str | None, typer.Option(
+        help="Consent and data as of this day, YYYY-MM-DD (default: today, UTC).")] = None,
+    by: Annotated[str | None, typer.Option(help="Who runs it (default: OS user).")] = None,
+) -> None:
+    """Anonymised partner extract: consented people only, k-anonymous, PII-free text, audited."""
+    from pipelines.config import load_settings
+    from pipelines.spark import get_spark
+    from privacy.extract import run_extract
+    from privacy.extract_spec import load_spec
+
+    day = _as_of(as_of)
+    load_spec(spec)  # a bad spec fails before Spark starts
+    settings = load_settings()
+    result = run_extract(get_spark(settings), settings, spec, day, by)
+    m = result.manifest
+    typer.echo(f"extract {spec} for {m['partner']}: {m['rows']} rows of {m['people']} people, "
+               f"k={m['k_achieved']} (required {m['k_required']}), {m['suppressed_rows']} rows "
+               f"suppressed, re-identification risk {m['reidentification_risk']:.3f} -> "
+               f"{result.folder}")
+
+
+@privacy_app.command("retention")
+def retention_command(
+    as_of: Annotated[str | None, typer.Option(
+        help="Apply the periods as of this day, YYYY-MM-DD (default: today, UTC).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Count what would be removed; delete and vacuum nothing.")] = False,
+) -> None:
+    """Delete rows past conf/privacy/retention.yaml's periods, VACUUM, report per table."""
+    from pipelines.config import load_settings
+    from pipelines.spark import get_spark
+    from privacy.retention import enforce_retention, load_policy
+
+    day = _as_of(as_of)
+    policy = load_policy()  # a bad policy fails before Spark starts
+    settings = load_settings()
+    report = enforce_retention(get_spark(settings), settings, day, dry_run, policy)
+    verb = "would remove" if dry_run else "removed"
+    for t in report["tables"]:
+        typer.echo(f"{t['data_class']:<28} {t['table']:<40} before {t['cutoff']}: "
+                   f"{verb} {t['rows_removed']}, kept {t['rows_kept']}")
+    typer.echo(f"retention as of {report['as_of']}: {verb} {report['rows_removed']} rows; "
+               f"files vacuumed {sum(report['files_vacuumed'].values())}")
