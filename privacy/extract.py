@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -81,6 +82,19 @@ def consented(spark, settings: Settings, purpose: str, as_of: date) -> set[str]:
     return {r.customer_id for r in rows}
 
 
+TAG = re.compile(r"<[A-Z][A-Z_]*>")  # what privacy.anonymise writes in place of an entity
+
+
+def residual_entities(text: str | None, analyzer) -> list:
+    """Entities the analyzer still finds in cleaned text, ignoring hits inside our own tags
+    (``<PERSON>`` is six capitals, the shape of a record locator)."""
+    if not text:
+        return []
+    tags = [m.span() for m in TAG.finditer(text)]
+    return [e for e in analyzer.analyze(text)
+            if not any(start <= e.start and e.end <= end for start, end in tags)]
+
+
 def anonymise_free_text(rows: pd.DataFrame, columns: list[str], analyzer) -> tuple[
         pd.DataFrame, dict[str, int], int]:
     """Tag PII in each free-text column; return rows, entities removed per type, and how many
@@ -91,7 +105,8 @@ def anonymise_free_text(rows: pd.DataFrame, columns: list[str], analyzer) -> tup
     for column in columns:
         out[column], counts = anonymise_column(out[column], analyzer)
         removed += counts
-        residual += sum(len(analyzer.analyze(t)) for t in out[column] if isinstance(t, str))
+        residual += sum(len(residual_entities(t, analyzer)) for t in out[column]
+                        if isinstance(t, str))
     return out, dict(sorted(removed.items())), residual
 
 

@@ -3,8 +3,9 @@
 GDPR's storage limitation: chat transcripts, social posts, raw payloads and quarantined lines
 are kept only as long as ``conf/privacy/retention.yaml`` says (per data class: tables, the
 timestamp column, the period, optionally a column value such as ``channel: chat``). A Delta
-DELETE only writes new files without the rows and unreferences the old ones; time travel can
-still read them until VACUUM removes the files. So each run deletes per class, then VACUUMs
+DELETE only writes new files without the rows and unreferences the old ones (a table with
+deletion vectors is purged so it does too); time travel can still read them until VACUUM
+removes the files. So each run deletes per class, then VACUUMs
 every table of the policy with the conf'd retain hours (Delta's 168-hour safety check is
 switched off for that call only, and restored after).
 
@@ -147,9 +148,19 @@ def _apply(spark, settings: Settings, cls: RetentionClass, table: str, cut: date
         F.count("*").alias("all"), F.count_if(old).alias("old"),
         F.count_if(F.col(cls.timestamp).isNull()).alias("no_ts")).first()
     if counts["old"] and not dry_run:
-        DeltaTable.forPath(spark, path).delete(old)
+        table_ = DeltaTable.forPath(spark, path)
+        table_.delete(old)
+        if _has_deletion_vectors(table_):  # rows only marked deleted: rewrite the files
+            spark.sql(f"REORG TABLE delta.`{path}` APPLY (PURGE)")
     return TableOutcome(cls.name, table, cut.isoformat(), int(counts["old"]),
                         int(counts["all"] - counts["old"]), int(counts["no_ts"]))
+
+
+def _has_deletion_vectors(table) -> bool:
+    """With deletion vectors a DELETE leaves the rows in their file, marked; VACUUM would keep
+    that file, so such tables are purged (REORG ... APPLY (PURGE)) after the delete."""
+    props = table.detail().select("properties").first()["properties"] or {}
+    return str(props.get("delta.enableDeletionVectors", "false")).lower() == "true"
 
 
 def _data_files(path: Path) -> int:

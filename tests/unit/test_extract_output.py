@@ -76,3 +76,19 @@ def test_find_pii_finds_nothing_in_tagged_text():
     frame = pd.DataFrame({"feedback_text": ["<PERSON> asked about <PNR_LOCATOR>",
                                             "Romano is a lovely town", "call 0612"]})
     assert find_pii(frame, PII) == []
+
+
+def test_second_scan_ignores_our_own_tags_but_not_what_is_left_beside_them():
+    from privacy.analyzer import build_analyzer, load_registry
+    from privacy.extract import anonymise_free_text, residual_entities
+
+    analyzer = build_analyzer(load_registry(), ["Francesca Romano"])
+    tagged = "Hi, this is <PERSON>. My booking reference is <PNR_LOCATOR>."
+    assert analyzer.analyze(tagged)  # "PERSON" has a record locator's shape
+    assert residual_entities(tagged, analyzer) == []
+    assert [e.type for e in residual_entities("This is <PERSON>, booking reference VXAE6B",
+                                              analyzer)] == ["PNR_LOCATOR"]
+    frame = pd.DataFrame({"text": ["Francesca Romano here, booking reference is VXAE6B", None]})
+    clean, removed, residual = anonymise_free_text(frame, ["text"], analyzer)
+    assert clean.text[0] == "<PERSON> here, booking reference is <PNR_LOCATOR>"
+    assert removed == {"PERSON": 1, "PNR_LOCATOR": 1} and residual == 0
