@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ml.propensity.cli import propensity_app
 from ml.sentiment.cli import sentiment_app
 from pipelines.compensation.cli import compensation_app
 from pipelines.config import load_settings
@@ -31,6 +32,7 @@ app.add_typer(segments_app, name="segments")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(audit_app, name="audit")
 app.add_typer(sentiment_app, name="sentiment")
+app.add_typer(propensity_app, name="propensity")
 
 
 @app.callback()

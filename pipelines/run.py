@@ -124,7 +124,26 @@ def step_train(settings: Settings) -> dict:
     frame, version = build_features(get_spark(settings), settings)
     report = train_if_needed(settings, frame, version).to_dict()
     report["sentiment"] = train_sentiment_if_needed(settings, get_spark(settings)).to_dict()
+    report["propensity"] = step_propensity_train(settings)  # models without a champion only
     return report
+
+
+def step_propensity_train(settings: Settings, force: bool = False) -> dict:
+    """Propensity models (conf/ml/propensity.yaml) without a champion, or all when ``force``
+    (weekly DAG ``propensity_training``); champion alias only through the gates."""
+    from ml.propensity.train import train_models
+    from pipelines.spark import get_spark
+
+    return train_models(settings, get_spark(settings), force=force)
+
+
+def step_propensity_score(settings: Settings, run_id: str = "manual") -> dict:
+    """Champions score the as-of date into gold.customer_scores (MERGE, changed rows only)
+    and PostgreSQL customer_scores (diff-only); daily DAG ``propensity_scoring``."""
+    from ml.propensity.score import score_and_push
+    from pipelines.spark import get_spark
+
+    return score_and_push(get_spark(settings), settings, run_id)
 
 
 def step_score_and_push(settings: Settings, run_id: str) -> dict:
@@ -138,7 +157,9 @@ def step_score_and_push(settings: Settings, run_id: str) -> dict:
     scores = score_customers(settings, frame)
     result = push_scores(settings, scores, run_id)
     sentiment = score_lake(get_spark(settings), settings)  # -> gold.feedback_sentiment (MERGE)
-    return {"scored": len(scores), **result.__dict__, "sentiment": sentiment}
+    propensity = step_propensity_score(settings, run_id)  # -> gold.customer_scores + CMP
+    return {"scored": len(scores), **result.__dict__, "sentiment": sentiment,
+            "propensity": propensity}
 
 
 def step_nba(settings: Settings, run_id: str = "manual") -> dict:
@@ -273,6 +294,13 @@ def format_summary(summary: dict) -> str:
     lines.append(f"sentiment: {sentiment.get('model_name')} v{sentiment.get('version')} "
                  f"(champion: {sentiment.get('champion')}); gold.feedback_sentiment: "
                  f"{scored.get('scored', scored.get('skipped'))} scored this run")
+    trained, pscored = train.get("propensity", {}), push.get("propensity", {})
+    champions = {n: f"v{r['version']}" if r.get("champion") else "no champion"
+                 for n, r in trained.items()}
+    per_model = {n: r.get("scored", 0) for n, r in pscored.get("models", {}).items()}
+    lines.append(f"propensity: {champions}; scored as of {pscored.get('as_of')}: {per_model}, "
+                 f"gold rows written {pscored.get('written', 0)}, PostgreSQL "
+                 f"{pscored.get('postgres')}")
     nba = steps.get("nba", {})
     pushed_nba, pushed_seg = nba.get("postgres", {}), nba.get("segments_postgres", {})
     gains = {k.rsplit("_vs_", 1)[1]: v for k, v in nba.get("evaluation", {}).items()
@@ -302,6 +330,8 @@ STEPS = {
     "quality": step_quality,
     "gold": step_gold,
     "train": step_train,
+    "propensity_train": step_propensity_train,
+    "propensity_score": step_propensity_score,
     "nba": step_nba,
 }
 
@@ -325,4 +355,4 @@ def run_step(name: str, **kwargs) -> dict:
         summary = write_summary(settings, kwargs["run_id"], kwargs["steps"])
         log.info("run summary:\n%s", format_summary(summary))
         return summary
-    return STEPS[name](settings)
+    return STEPS[name](settings, **kwargs)
