@@ -30,18 +30,21 @@ def load_conf(path: Path = CONF_PATH) -> dict[str, Any]:
 
 
 def validate(conf: dict[str, Any], path: Path | str = CONF_PATH) -> None:
-    """Model kinds are known and label windows of successive cut-offs never overlap."""
+    """Model kinds are known, windows are whole days, every calibration fold can hold both
+    classes."""
     for name, spec in conf["models"].items():
         if spec.get("kind") not in KINDS:
             raise LakehouseError(f"{path}: model {name} has kind {spec.get('kind')!r}",
                                  f"use one of {', '.join(KINDS)}")
+    if int(conf["gates"]["min_class_rows"]) < int(conf["model"]["calibration_folds"]):
+        raise LakehouseError(
+            f"{path}: gates.min_class_rows {conf['gates']['min_class_rows']} < "
+            f"model.calibration_folds {conf['model']['calibration_folds']} (a calibration fold "
+            f"could miss a class)", "raise gates.min_class_rows or lower the folds")
     for kind in KINDS:
-        windows = conf[kind]
-        if int(windows["step_days"]) < int(windows["horizon_days"]):
-            raise LakehouseError(
-                f"{path}: {kind}.step_days {windows['step_days']} < horizon_days "
-                f"{windows['horizon_days']} (training labels would overlap validation ones)",
-                f"set {kind}.step_days >= {kind}.horizon_days")
+        if min(int(conf[kind]["step_days"]), int(conf[kind]["horizon_days"])) < 1:
+            raise LakehouseError(f"{path}: {kind}.step_days and horizon_days must be >= 1",
+                                 "set whole days >= 1")
 
 
 def with_overrides(conf: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

@@ -41,10 +41,18 @@ def feature_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def fit(x: pd.DataFrame, y: pd.Series, mconf: dict):
-    """HistGradientBoostingClassifier (NaN-aware: "unknown" stays unknown) in sigmoid
-    calibration over stratified folds, so ``predict_proba`` is a probability."""
+    """HistGradientBoostingClassifier in sigmoid calibration over stratified folds, so
+    ``predict_proba`` is a probability.
+
+    "Not known" (NaN: no trip in the window, no tier yet) becomes -1, below every real value,
+    before the booster: a tree isolates it with one split, as native NaN handling would, and a
+    feature that is NaN throughout one calibration fold no longer breaks the binning
+    (scikit-learn 1.9 fails on a column with no value at all).
+    """
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
 
     booster = HistGradientBoostingClassifier(
         max_iter=int(mconf["max_iter"]), learning_rate=float(mconf["learning_rate"]),
@@ -52,7 +60,9 @@ def fit(x: pd.DataFrame, y: pd.Series, mconf: dict):
         min_samples_leaf=int(mconf["min_samples_leaf"]),
         l2_regularization=float(mconf["l2_regularization"]), early_stopping=False,
         random_state=int(mconf["seed"]))
-    return CalibratedClassifierCV(booster, method=mconf["calibration_method"],
+    unknown = SimpleImputer(strategy="constant", fill_value=-1.0, keep_empty_features=True)
+    return CalibratedClassifierCV(make_pipeline(unknown, booster),
+                                  method=mconf["calibration_method"],
                                   cv=int(mconf["calibration_folds"])).fit(x, y.astype(int))
 
 

@@ -20,6 +20,13 @@ from ml.propensity.features import KEYS
 from ml.propensity.model import Candidate, feature_columns, target
 from pipelines.config import Settings
 
+# MLflow stores scikit-learn models in skops (no pickle) and loads only types it trusts; these
+# are the calibrated booster's parts, written by us (see the skops note on TreePredictor),
+# and the dtype the imputer records.
+SKOPS_TRUSTED = ("numpy.dtype", "sklearn.calibration._CalibratedClassifier",
+                 "sklearn.calibration._SigmoidCalibration",
+                 "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor")
+
 
 def _settings_json(spec: dict, conf: dict) -> str:
     """Every setting that shapes a candidate of this model."""
@@ -41,14 +48,18 @@ def fingerprint(frame: pd.DataFrame, spec: dict, conf: dict) -> str:
     return hashlib.sha256(rows + _settings_json(spec, conf).encode()).hexdigest()[:32]
 
 
-def already_tried(experiment_id: str, name: str, tag: str, value: str) -> str | None:
-    """Run id of an earlier candidate of ``name`` whose ``tag`` equals ``value``, if any."""
+def already_tried(experiment_id: str, name: str, tag: str, value: str) -> dict | None:
+    """``{"run_id", "gate_failures"}`` of an earlier candidate of ``name`` whose ``tag``
+    equals ``value``, if any."""
     import mlflow
 
     runs = mlflow.search_runs([experiment_id], max_results=1, output_format="list",
                               filter_string=f"tags.propensity_model = '{name}' and "
                                             f"tags.{tag} = '{value}'")
-    return runs[0].info.run_id if runs else None
+    if not runs:
+        return None
+    failures = runs[0].data.tags.get("gate_failures", "")
+    return {"run_id": runs[0].info.run_id, "gate_failures": [f for f in failures.split("; ") if f]}
 
 
 def log_run(settings: Settings, conf: dict, name: str, spec: dict, cand: Candidate,
@@ -67,6 +78,7 @@ def log_run(settings: Settings, conf: dict, name: str, spec: dict, cand: Candida
                          "inputs_fingerprint": inputs_fingerprint(context["versions"], spec,
                                                                   conf),
                          "gates_passed": str(cand.gate.passed).lower(),
+                         "gate_failures": "; ".join(cand.gate.reasons)[:4000],
                          **{f"delta_version.{t}": v for t, v in context["versions"].items()}})
         mlflow.log_params({"kind": kind, "target": target(spec), "features": len(columns),
                            "train_cutoffs": ",".join(map(str, context["train_cutoffs"])),
@@ -89,5 +101,5 @@ def log_run(settings: Settings, conf: dict, name: str, spec: dict, cand: Candida
         info = mlflow.sklearn.log_model(
             cand.model, name="model", registered_model_name=name,
             signature=infer_signature(x, cand.model.predict_proba(x)),
-            pyfunc_predict_fn="predict_proba")
+            pyfunc_predict_fn="predict_proba", skops_trusted_types=list(SKOPS_TRUSTED))
     return str(info.registered_model_version)

@@ -1,8 +1,10 @@
 """Cut-offs and the time-based split: train on earlier cut-offs, validate on the latest one.
 
 Every label window must be observed in full, so the validation cut-off is the anchor (the last
-date the label's source holds) minus the horizon; training cut-offs step back from it by at
-least the horizon, so no training label looks into the validation window. Rows never move
+date the label's source holds) minus the horizon. The latest training cut-off is the
+validation cut-off minus the horizon, so no training label looks past the validation cut-off;
+earlier ones step back by ``step_days`` (their windows may overlap each other, never the
+validation window). Rows never move
 between sides at random: the model is graded on a later period than the one it learned from,
 which is how it is used.
 """
@@ -23,8 +25,9 @@ def cutoffs(anchor: date, windows: dict) -> tuple[list[date], date]:
     """
     horizon, step = int(windows["horizon_days"]), int(windows["step_days"])
     validation = anchor - timedelta(days=horizon)
-    train = [validation - timedelta(days=step * k)
-             for k in range(int(windows["train_cutoffs"]), 0, -1)]
+    latest = validation - timedelta(days=horizon)
+    train = [latest - timedelta(days=step * k)
+             for k in range(int(windows["train_cutoffs"]) - 1, -1, -1)]
     return train, validation
 
 

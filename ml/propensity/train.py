@@ -13,7 +13,6 @@ an unchanged lake writes nothing.
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -53,8 +52,9 @@ def train_one(settings: Settings, conf: dict, name: str, frame: pd.DataFrame,
                             context["fingerprint"])
     if earlier and not force:
         log.info("propensity %s: a candidate on identical data already ran (run %s) and did "
-                 "not become champion; training skipped", name, earlier)
-        return TrainReport(name, None, False, False, skipped=f"same data as run {earlier}")
+                 "not become champion; training skipped", name, earlier["run_id"])
+        return TrainReport(name, None, False, False, gate_failures=earlier["gate_failures"],
+                           skipped=f"same data as run {earlier['run_id']}")
     cand = candidate(frame, context["validation_cutoff"], spec, conf)
     version = log_run(settings, conf, name, spec, cand, frame, context)
     if version is not None:
@@ -63,13 +63,28 @@ def train_one(settings: Settings, conf: dict, name: str, frame: pd.DataFrame,
         if cand.gate.passed:
             client.set_registered_model_alias(name, settings.get("mlflow.champion_alias"),
                                               version)
-    m = cand.metrics
-    log.info("propensity %s: v%s auc %.3f (baseline %.3f), brier %.4f (baseline %.4f); "
-             "champion: %s%s", name, version, m.get("auc", math.nan),
-             m.get("baseline_auc", math.nan), m.get("brier", math.nan),
-             m.get("baseline_brier", math.nan), cand.gate.passed,
-             "" if cand.gate.passed else " - promotion refused: " + "; ".join(cand.gate.reasons))
+    m, refused = cand.metrics, "; ".join(cand.gate.reasons)
+    if version is None:
+        log.info("propensity %s: too little data to fit, promotion refused: %s", name, refused)
+    else:
+        log.info("propensity %s: v%s AUC %.3f (baseline %.3f), Brier %.4f (baseline %.4f); %s",
+                 name, version, m["auc"], m["baseline_auc"], m["brier"], m["baseline_brier"],
+                 "champion" if cand.gate.passed else f"promotion refused: {refused}")
     return TrainReport(name, version, True, cand.gate.passed, m, cand.gate.reasons)
+
+
+def _tried_on_same_versions(name: str, conf: dict, versions: dict, experiment_id: str,
+                            reports: dict) -> bool:
+    """True (and a report) when a candidate already ran on these gold versions."""
+    earlier = already_tried(experiment_id, name, "inputs_fingerprint",
+                            inputs_fingerprint(versions, conf["models"][name], conf))
+    if earlier:
+        log.info("propensity %s: a candidate on these gold versions already ran (run %s) and "
+                 "did not become champion; training skipped", name, earlier["run_id"])
+        reports[name] = TrainReport(
+            name, None, False, False, gate_failures=earlier["gate_failures"],
+            skipped=f"same gold versions as run {earlier['run_id']}").to_dict()
+    return earlier is not None
 
 
 def train_models(settings: Settings, spark, conf: dict | None = None, force: bool = False,
@@ -88,15 +103,11 @@ def train_models(settings: Settings, spark, conf: dict | None = None, force: boo
     if not todo:
         return reports
     tables, versions = data.gold_tables(spark, settings)
-    for name in [] if force else list(todo):
-        earlier = already_tried(experiment_id, name, "inputs_fingerprint",
-                                inputs_fingerprint(versions, conf["models"][name], conf))
-        if earlier:
-            log.info("propensity %s: a candidate on these gold versions already ran (run %s) "
-                     "and did not become champion; training skipped", name, earlier)
-            reports[name] = TrainReport(name, None, False, False,
-                                        skipped=f"same gold versions as run {earlier}").to_dict()
-            todo.remove(name)
+    if not force:
+        todo = [n for n in todo if not _tried_on_same_versions(n, conf, versions, experiment_id,
+                                                               reports)]
+    if not todo:
+        return reports
     anchors = data.anchors(tables)
     for kind in ("ancillary", "churn"):
         names = [n for n in models_of_kind(conf, kind) if n in todo]

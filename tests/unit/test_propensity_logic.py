@@ -32,15 +32,24 @@ def test_validation_cutoff_leaves_a_full_label_window_before_the_anchor():
     assert train == [date(2025, 12, 13), date(2025, 12, 20)]
 
 
-def test_training_label_windows_end_before_the_validation_cutoff():
-    windows = {"horizon_days": 3, "step_days": 3, "train_cutoffs": 4}
+def test_no_training_label_window_reaches_past_the_validation_cutoff():
+    windows = {"horizon_days": 14, "step_days": 7, "train_cutoffs": 3}
     train, validation = cutoffs(date(2026, 2, 1), windows)
+    assert train == sorted(train) and len(set(train)) == 3
     assert all((validation - c).days >= windows["horizon_days"] for c in train)
+    assert (validation - train[-1]).days == windows["horizon_days"]
 
 
-def test_overlapping_label_windows_are_refused_by_the_conf_check():
-    conf = with_overrides(load_conf(), {"churn.step_days": 3, "churn.horizon_days": 7})
+def test_a_window_shorter_than_a_day_is_refused_by_the_conf_check():
+    conf = with_overrides(load_conf(), {"churn.step_days": 0})
     with pytest.raises(LakehouseError, match="step_days"):
+        validate(conf)
+
+
+def test_fewer_rows_per_class_than_calibration_folds_is_refused_by_the_conf_check():
+    conf = with_overrides(load_conf(), {"gates.min_class_rows": 2,
+                                        "model.calibration_folds": 3})
+    with pytest.raises(LakehouseError, match="calibration"):
         validate(conf)
 
 
