@@ -26,6 +26,16 @@ def rule_condition(rule: dict[str, Any]) -> str:
                              f"use keys among {', '.join(KEY_COLUMNS)} in conf/identity.yaml")
     parts = [f"l.{KEY_COLUMNS[k]} = r.{KEY_COLUMNS[k]}" for k in rule["keys"]]
     parts.append("l.record_id < r.record_id")
+    source = rule.get("loyalty_source")
+    if source == "own":        # both numbers are on the records themselves
+        parts.append("not l.loyalty_from_checkin and not r.loyalty_from_checkin")
+    elif source == "checkin":  # at least one came from the check-in of the same ticket
+        parts.append("(l.loyalty_from_checkin or r.loyalty_from_checkin)")
+    elif source is not None:
+        from pipelines.errors import LakehouseError
+
+        raise LakehouseError(f"identity rule {rule['name']}: loyalty_source {source!r}",
+                             "use loyalty_source: own or checkin in conf/identity.yaml")
     if rule.get("verified") == "email":
         parts.append("(l.verified_email or r.verified_email)")
     if rule.get("first_name_agrees"):
@@ -37,7 +47,7 @@ def rule_edges(records, rules: list[dict[str, Any]]):
     """DataFrame ``left_id, right_id, matched_by`` of every pair a rule links."""
     from pyspark.sql import functions as F
 
-    cols = ["record_id", "verified_email", "first_name_variants",
+    cols = ["record_id", "verified_email", "first_name_variants", "loyalty_from_checkin",
             *{KEY_COLUMNS[k] for rule in rules for k in rule["keys"]}]
     slim = records.select(*dict.fromkeys(cols))
     out = None

@@ -20,6 +20,13 @@ from pipelines.identity.fields import FULL_NAME, NAME_VARIANTS
 from pipelines.identity.prepare import RECORD_ID
 
 SWAPPED_NAMES = "l.first_name = r.last_name and l.last_name = r.first_name"
+# Named blocking rules beyond "agree on these fields" (conf/identity.yaml ``blocking``):
+#   swapped_names     first and last name exchanged (a booking tool's column mix-up)
+#   initial_surname   same surname and first initial: a typo'd or transliterated first name
+#                     ("aders"/"anders") is still compared
+#   nickname_surname  same surname and a shared first-name variant ("billy"/"william"); the
+#                     variants array is exploded so the join stays an equi-join
+NAMED_RULES = ("swapped_names", "initial_surname", "nickname_surname")
 
 
 def load_identity_conf(settings: Settings, path=None) -> dict[str, Any]:
@@ -31,10 +38,17 @@ def load_identity_conf(settings: Settings, path=None) -> dict[str, Any]:
 def usable_rules(rules: list[Any], fields: set[str]) -> list[Any]:
     """Splink blocking rules for the conf rules whose fields are all mapped."""
     out: list[Any] = []
+    names = {"first_name", "last_name"} <= fields
     for rule in rules:
-        if rule == "swapped_names":
-            if {"first_name", "last_name"} <= fields:
+        if rule in NAMED_RULES:
+            if not names:
+                continue
+            if rule == "swapped_names":
                 out.append(SWAPPED_NAMES)
+            elif rule == "initial_surname":
+                out.append(block_on("substr(first_name, 1, 1)", "last_name"))
+            else:
+                out.append(block_on(NAME_VARIANTS, "last_name", arrays_to_explode=[NAME_VARIANTS]))
         elif set(rule) <= fields:
             out.append(block_on(*rule))
     return out

@@ -23,8 +23,9 @@ PROFILE = ("country", "nationality", "age_band")
 # Which person field a blind index stands for: nulling the field (blocked, shared) nulls it too.
 BIDX_FIELD = {"email": "email", "phone": "phone", "passport": "document_number"}
 META = ("record_id", "source_table", "source_rank", "record_key", "subject_id", "loyalty_number",
-        "group_key", "verified_email", "first_seen_at", "last_seen_at", *PROFILE,
-        *(f"{b}_bidx" for b in BIDX))
+        "loyalty_from_checkin", "group_key", "verified_email", "first_seen_at", "last_seen_at",
+        *PROFILE, *(f"{b}_bidx" for b in BIDX))
+CHECKIN, CHECKIN_ON = "_checkin_loyalty_number", "_checkin_on"
 
 
 def source_path(settings: Settings, table: str):
@@ -51,6 +52,8 @@ def _meta_columns(source: dict[str, Any], rank: int):
         return F.col(name).cast(kind) if name else F.lit(None).cast(kind)
 
     key = F.concat_ws("/", *[F.col(k).cast("string") for k in source["key"]])
+    own = F.upper(col_or_null(source.get("loyalty_number")))
+    checkin = F.col(CHECKIN) if source.get("loyalty_number_from") else F.lit(None).cast("string")
     seen = source.get("seen_at") or [None, None]
     profile = source.get("profile") or {}
     indexes = source.get("blind_indexes") or {}
@@ -59,7 +62,8 @@ def _meta_columns(source: dict[str, Any], rank: int):
         F.lit(source["table"]).alias("source_table"), F.lit(rank).alias("source_rank"),
         key.alias("record_key"),
         F.col(source["subject"]).cast("string").alias("subject_id"),
-        F.upper(col_or_null(source.get("loyalty_number"))).alias("loyalty_number"),
+        F.coalesce(own, checkin).alias("loyalty_number"),
+        (own.isNull() & checkin.isNotNull()).alias("loyalty_from_checkin"),
         col_or_null(source.get("group")).alias("group_key"),
         F.lit(bool(source.get("verified_email"))).alias("verified_email"),
         col_or_null(seen[0], "timestamp").alias("first_seen_at"),
@@ -69,10 +73,43 @@ def _meta_columns(source: dict[str, Any], rank: int):
     ]
 
 
+def with_checkin_loyalty(spark, settings: Settings, df, source: dict[str, Any]):
+    """Add the loyalty number the passenger showed for the same ticket elsewhere (``CHECKIN``).
+
+    A booking made by an agency or a companion often lacks the traveller's loyalty number, but
+    the departure-control record of the flown leg (EDH ``silver.flight_passengers``) carries the
+    number scanned at check-in for that very ticket. An e-ticket is one passenger, so this is
+    deterministic evidence, not a guess. A ticket with two different numbers is ambiguous and
+    contributes none. Sources without ``loyalty_number_from`` are returned unchanged.
+    """
+    spec = source.get("loyalty_number_from")
+    if not spec:
+        return df
+    from pyspark.sql import functions as F
+
+    path = source_path(settings, spec["table"])
+    on, column = spec["join_on"], spec["column"]
+    if not (path / "_delta_log").exists():
+        log.info("identity: %s does not exist yet; no check-in loyalty numbers", spec["table"])
+        return df.withColumn(CHECKIN, F.lit(None).cast("string"))
+    numbers = (spark.read.format("delta").load(str(path))
+               .where(F.col(on).isNotNull() & F.col(column).isNotNull())
+               .select(F.col(on).alias(CHECKIN_ON), F.upper(F.col(column)).alias(CHECKIN))
+               .distinct().groupBy(CHECKIN_ON)
+               .agg(F.count(CHECKIN).alias("_n"), F.first(CHECKIN).alias(CHECKIN))
+               .where("_n = 1").drop("_n"))
+    return df.join(numbers, df[on] == numbers[CHECKIN_ON], "left").drop(CHECKIN_ON)
+
+
+def _load(spark, settings: Settings, source: dict[str, Any]):
+    df = spark.read.format("delta").load(str(source_path(settings, source["table"])))
+    return with_checkin_loyalty(spark, settings, df, source)
+
+
 def read_meta(spark, settings: Settings, gconf: dict[str, Any]):
     """Non-PII columns of every source record (no decryption; the split command uses this)."""
-    frames = [spark.read.format("delta").load(str(source_path(settings, s["table"])))
-              .select(*_meta_columns(s, rank)) for rank, s in available_sources(settings, gconf)]
+    frames = [_load(spark, settings, s).select(*_meta_columns(s, rank))
+              for rank, s in available_sources(settings, gconf)]
     return _union(frames)
 
 
@@ -89,7 +126,7 @@ def _clear_fields(spark, settings: Settings, source: dict[str, Any], rank: int):
 
     from privacy.columns import decrypt_columns
 
-    df = spark.read.format("delta").load(str(source_path(settings, source["table"])))
+    df = _load(spark, settings, source)
     mapping: dict[str, str] = source["fields"]
     opened = decrypt_columns(df, source["subject"], list(mapping.values()), settings)
     return opened.select(*_meta_columns(source, rank),

@@ -1,9 +1,10 @@
 """Golden customers end to end on one generated dataset: stable ids, guardrails, split, audit, F1.
 
 Works in ``<var>/it_identity`` (wiped at its start): batches 1-2 of a small generated world go
-through bronze and silver (loyalty, PNR); before bronze, eight passengers of different people
-get one agency desk email and phone (strong evidence Splink would follow without the
-identifier limits). Identity runs twice on that data, then once more after batch 3 is added.
+through bronze and silver (loyalty, PNR, EDH check-in passengers); before bronze, eight
+passengers of different people get one agency desk email and phone (strong evidence Splink
+would follow without the identifier limits). Identity runs twice on that data, then once
+more after batch 3 is added.
 """
 
 from __future__ import annotations
@@ -61,13 +62,17 @@ def _plant_agency_contact(root) -> list[str]:
 
 
 def _load(spark, local):
+    """Bronze and silver for the identity sources: loyalty, PNR and EDH check-in passengers."""
     from pipelines.bronze.all_sources import ingest_all
+    from pipelines.silver.flight_ops import FLOWS
+    from pipelines.silver.flow import build_table
     from pipelines.silver.loyalty import build_silver_loyalty
     from pipelines.silver.pnr import build_silver_pnr
 
-    ingest_all(spark, local, ("loyalty", "pnr"))
+    ingest_all(spark, local, ("loyalty", "pnr", "edh_pax"))
     build_silver_loyalty(spark, local)
     build_silver_pnr(spark, local)
+    build_table(spark, local, next(f for f in FLOWS if f.table == "flight_passengers"))
 
 
 def _xref(spark, local) -> dict[tuple[str, str], str]:
@@ -139,6 +144,26 @@ def test_agency_contact_shared_by_many_passengers_links_none_of_them(world):
     assert len(set(customers)) == PLANTED
     assert world["runs"][0]["shared_identifiers_nulled"]["email"] >= 1
     assert world["runs"][0]["shared_identifiers_nulled"]["phone"] >= 1
+
+
+def test_check_in_loyalty_number_joins_a_booking_to_its_member(world, spark):
+    """A booking without the traveller's number, whose ticket was checked in with one, is that
+    member (deterministic rule ``checkin_loyalty_number``; computed from silver, not truth)."""
+    local = world["local"]
+    checked_in = (_table(spark, local, "silver", "flight_passengers")
+                  .where("loyalty_number is not null")
+                  .selectExpr("ticket_number", "loyalty_number as checkin_number").distinct())
+    bookings = (_table(spark, local, "silver", "pnr_passengers")
+                .where("loyalty_number is null").join(checked_in, "ticket_number")
+                .select("pax_key", "checkin_number").collect())
+    *_, xref = world["xref"]
+    members = {key: customer for (table, key), customer in xref.items()
+               if table == "silver.loyalty_members"}
+    checked = [(xref[("silver.pnr_passengers", r.pax_key)], members[r.checkin_number])
+               for r in bookings if r.checkin_number in members]
+    assert checked, "the test world should hold bookings whose loyalty number only check-in knows"
+    assert all(booking == member for booking, member in checked)
+    assert world["runs"][0]["edges_by_evidence"].get("checkin_loyalty_number", 0) > 0
 
 
 def test_no_customer_holds_two_loyalty_numbers(world, spark):

@@ -124,3 +124,15 @@ def test_pick_records_by_key_or_table_and_key():
         pick_records(rows, ["ZZZ999/1"])
     with pytest.raises(LakehouseError, match="every record"):
         pick_records(rows, ["123", "ABC123/1", "ABC123/2"])
+
+
+def test_loyalty_rules_tell_own_numbers_from_check_in_numbers():
+    own = rule_condition({"name": "same_loyalty_number", "keys": ["loyalty_number"],
+                          "loyalty_source": "own"})
+    checkin = rule_condition({"name": "checkin_loyalty_number", "keys": ["loyalty_number"],
+                              "loyalty_source": "checkin"})
+    assert "l.loyalty_number = r.loyalty_number" in own
+    assert "not l.loyalty_from_checkin and not r.loyalty_from_checkin" in own
+    assert "(l.loyalty_from_checkin or r.loyalty_from_checkin)" in checkin
+    with pytest.raises(LakehouseError, match="loyalty_source"):
+        rule_condition({"name": "x", "keys": ["loyalty_number"], "loyalty_source": "gate"})

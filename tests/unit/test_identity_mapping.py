@@ -46,7 +46,7 @@ def test_present_columns_pass():
 
 
 @pytest.mark.parametrize(("fields", "n_rules"), [
-    ({"first_name", "last_name"}, 2),          # both names + swapped names
+    ({"first_name", "last_name"}, 4),          # both names, swapped, initial, nickname
     ({"email"}, 1),
     ({"postcode", "last_name"}, 2),            # postcode+last_name, postcode
     ({"city"}, 0),
