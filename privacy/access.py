@@ -58,7 +58,7 @@ def gold_rows(spark, settings: Settings, customer_id: str) -> dict[str, list[dic
 
     return {name: _plain(read_delta(spark, settings, name)
                          .where(F.col("customer_id") == customer_id).collect())
-            for name in tables_with_customer_id(spark, settings, ("silver", "gold"))}
+            for name in tables_with_customer_id(settings, ("silver", "gold"))}
 
 
 def postgres_rows(settings: Settings, conf: dict, customer_id: str) -> dict[str, list[dict]]:

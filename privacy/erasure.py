@@ -172,41 +172,95 @@ def _erase(spark, settings: Settings, conf: dict, found, request_ref: str) -> di
 
     from privacy.erasure_bronze import delete_bronze
     from privacy.erasure_purge import (
+        delete_all,
         delete_postgres,
-        delete_rows,
         purge_history,
         tables_with_customer_id,
     )
     from privacy.exclusions import record_exclusions
     from privacy.keys import destroy_subject_keys
 
+    lap = _laps()
     new = record_exclusions(spark, settings, conf, request_ref, found.identifiers(conf))
     pg = delete_postgres(settings, conf, found.customer_id, {
         s["table"]: _match_keys(found, s) for s in conf.get("postgres", {}).get("by_record", [])})
+    lap("exclusions_and_postgres")
     destroyed = destroy_subject_keys(spark, settings, found.subjects())
-    changes: list[TableChange] = []
-    for entry in conf["records"]:
-        keys = {r["_key"] for r in found.rows.get(entry["table"], [])}
-        if keys:
-            changes.append(delete_rows(spark, settings, entry["table"],
-                                       F.expr(entry["key"]).cast("string").isin(sorted(keys))))
+    lap("keys")
+    silver = [(e["table"], F.expr(e["key"]).cast("string").isin(sorted(keys)))
+              for e in conf["records"]
+              if (keys := {r["_key"] for r in found.rows.get(e["table"], [])})]
+    changes = delete_all(spark, settings, silver)
+    changes += _orphaned_bookings(spark, settings, conf, found)
+    lap("silver")
     changes += delete_bronze(spark, settings, conf, found)
+    lap("bronze")
     customer = F.col("customer_id") == found.customer_id
-    for spec in conf.get("gold_extra", []):
-        cond = _extra_condition(spec, _match_keys(found, spec))
-        changes.append(None if cond is None else delete_rows(spark, settings, spec["table"], cond))
-    gold = tables_with_customer_id(spark, settings, ("gold",))
-    changes += [delete_rows(spark, settings, t, customer) for t in gold]
-    changes += [delete_rows(spark, settings, t, customer)  # identity rows last (re-runs)
-                for t in tables_with_customer_id(spark, settings, ("silver",))]
-    kept = [c for c in changes if c is not None]
-    purge_history(spark, settings, kept)
+    extra = [(s["table"], cond) for s in conf.get("gold_extra", [])
+             if (cond := _extra_condition(s, _match_keys(found, s))) is not None]
+    changes += delete_all(spark, settings, extra + [
+        (t, customer) for t in tables_with_customer_id(settings, ("gold",))])
+    lap("gold")
+    changes += delete_all(spark, settings, [  # identity rows last (re-runs find the customer)
+        (t, customer) for t in tables_with_customer_id(settings, ("silver",))])
+    _retire_id(spark, settings, found.customer_id, request_ref)
+    lap("identity")
+    purge_history(spark, settings, changes)
+    lap("vacuum")
     return {"keys_destroyed": destroyed, "subjects": len(found.subjects()),
             "exclusions_recorded": new, "postgres": pg,
-            "delta_tables": [c.to_dict() for c in kept]}
+            "delta_tables": [c.to_dict() for c in changes], "timings_s": lap.timings}
+
+
+def _laps():
+    """``lap(name)`` records the seconds since the previous lap in ``lap.timings``."""
+    last = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        lap.timings[name] = round(now - last[0], 2)
+        last[0] = now
+
+    lap.timings = {}
+    return lap
+
+
+def _retire_id(spark, settings: Settings, customer_id: str, request_ref: str) -> None:
+    """Log the id as retired in ``ops.identity_merges`` (``absorbed_customer_id``), which is how
+    identity resolution knows the highest id ever issued: a new person never gets it."""
+    from pipelines.identity import store
+
+    store.append_decisions(spark, settings, [(
+        "gdpr_erasure", datetime.now(UTC).replace(tzinfo=None), "erased",
+        f"GDPR erasure, request {request_ref}", "erasure", None, "gdpr_erasure", customer_id,
+        None, None, None, None, customer_id)])
+
+
+def _orphaned_bookings(spark, settings: Settings, conf: dict, found) -> list[TableChange]:
+    """Delete booking-level rows of the customer's bookings that have no passenger left."""
+    from pyspark.sql import functions as F
+
+    from privacy.erasure_purge import delete_rows
+    from privacy.erasure_records import read_delta
+
+    locators = {r["_key"].rsplit("/", 1)[0] for r in found.rows.get("silver.pnr_passengers", [])}
+    passengers = read_delta(spark, settings, "silver.pnr_passengers")
+    if not locators or passengers is None:
+        return []
+    left = {r["record_locator"] for r in passengers.where(
+        F.col("record_locator").isin(sorted(locators))).select("record_locator").collect()}
+    empty = sorted(locators - left)
+    changes = [delete_rows(spark, settings, t, F.col("record_locator").isin(empty))
+               for t in conf.get("booking_level", [])] if empty else []
+    return [c for c in changes if c is not None]
 
 
 def _extra_condition(spec: dict, keys: set[str]):
+    from pyspark.sql import functions as F
+
     from privacy.erasure_purge import match_condition
 
-    return match_condition(list(spec["match"]), keys) if keys else None
+    if not keys:
+        return None
+    cond = match_condition(list(spec["match"]), keys)
+    return cond & F.expr(spec["where"]) if spec.get("where") else cond

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pipelines.config import Settings
 from pipelines.spark import table_path
-from privacy.erasure_purge import TableChange, _version, delete_rows
+from privacy import delta_log
+from privacy.erasure_purge import TableChange, delete_all
 from privacy.exclusions import (
     PNR_TABLE,
     REDACTED,
@@ -38,19 +39,17 @@ def delete_bronze(spark, settings: Settings, conf: dict, found) -> list[TableCha
     from pyspark.sql import functions as F
 
     values = by_kind(found.identifiers(conf))
-    changes = []
+    jobs = []
     for table, kinds in conf["exclusions"].items():
-        if table == PNR_TABLE:
-            changes.append(redact_pnr(spark, settings, values))
-            continue
         conds = [F.upper(F.trim(F.expr(sql).cast("string"))).isin(sorted(values[kind]))
                  for kind, sql in kinds.items() if values.get(kind)]
-        if conds:
+        if conds and table != PNR_TABLE:
             cond = conds[0]
             for more in conds[1:]:
                 cond = cond | more
-            changes.append(delete_rows(spark, settings, f"bronze.{table}", cond))
-    return [c for c in changes if c is not None]
+            jobs.append((f"bronze.{table}", cond))
+    redacted = redact_pnr(spark, settings, values) if PNR_TABLE in conf["exclusions"] else None
+    return delete_all(spark, settings, jobs) + ([redacted] if redacted else [])
 
 
 def redact_pnr(spark, settings: Settings, values: dict[str, set[str]]) -> TableChange | None:
@@ -81,11 +80,11 @@ def redact_pnr(spark, settings: Settings, values: dict[str, set[str]]) -> TableC
         return None
     schema = ("record_locator string, _source_file string, _line int, _delete boolean, "
               + ", ".join(f"{c} string" for c in REDACTED))
-    before = _version(spark, str(path))
+    before = delta_log.version(path / "_delta_log")
     on = " and ".join(f"t.{c} <=> s.{c}" for c in KEY_COLS)
     (DeltaTable.forPath(spark, str(path)).alias("t")
      .merge(spark.createDataFrame(updates, schema).alias("s"), on)
      .whenMatchedDelete("s._delete")
      .whenMatchedUpdate(set={c: f"s.{c}" for c in REDACTED}).execute())
     return TableChange(f"bronze.{PNR_TABLE}", "redact passengers", len(updates), before,
-                       _version(spark, str(path)))
+                       delta_log.version(path / "_delta_log"))

@@ -86,16 +86,18 @@ def _timeline_keys(spark, settings: Settings, conf: dict, customer_id: str) -> d
     timeline = read_delta(spark, settings, conf["timeline_table"])
     if timeline is None:
         return {}
-    mine = timeline.where(F.col("customer_id") == customer_id).select(
-        "source_table", "source_key").cache()
-    out = {}
-    for entry in conf["records"]:
-        if entry.get("timeline"):
-            expr = entry.get("timeline_key", "source_key")
-            out[entry["table"]] = {r["k"] for r in mine.where(
-                F.col("source_table").isin(entry["timeline"])).selectExpr(f"{expr} as k")
-                .collect() if r["k"] is not None}
-    mine.unpersist()
+    mine = timeline.where(F.col("customer_id") == customer_id)
+    parts = [mine.where(F.col("source_table").isin(entry["timeline"])).select(
+        F.lit(entry["table"]).alias("t"),
+        F.expr(entry.get("timeline_key", "source_key")).cast("string").alias("k"))
+        for entry in conf["records"] if entry.get("timeline")]
+    out: dict[str, set[str]] = {}
+    if parts:
+        union = parts[0]
+        for part in parts[1:]:
+            union = union.unionByName(part)
+        for row in union.where("k is not null").collect():  # one job for every table
+            out.setdefault(row["t"], set()).add(row["k"])
     return out
 
 
@@ -130,10 +132,14 @@ def find_records(spark, settings: Settings, conf: dict, customer_id: str) -> Cus
                              "gold.dim_customer limit 5\"")
     keys = keys_per_table(conf["records"], xref, _timeline_keys(spark, settings, conf,
                                                                  customer_id))
-    found = CustomerRecords(customer_id)
-    for entry in conf["records"]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def rows(entry: dict) -> tuple[str, list[dict] | None]:
         df = read_delta(spark, settings, entry["table"])
-        if df is not None and keys.get(entry["table"]):
-            found.rows[entry["table"]] = _rows_of(df, entry, keys[entry["table"]],
-                                                  match_columns(conf, entry["table"]))
-    return found
+        return entry["table"], None if df is None else _rows_of(
+            df, entry, keys[entry["table"]], match_columns(conf, entry["table"]))
+
+    wanted = [e for e in conf["records"] if keys.get(e["table"])]
+    with ThreadPoolExecutor(max_workers=4) as pool:  # small jobs: hide their latency
+        found = dict(pool.map(rows, wanted))
+    return CustomerRecords(customer_id, {t: r for t, r in found.items() if r is not None})

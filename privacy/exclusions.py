@@ -23,6 +23,7 @@ import hmac
 import json
 import logging
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd  # module level: pandas_udf resolves the type hints in these globals
@@ -30,6 +31,7 @@ import yaml
 
 from pipelines.config import CONF_DIR, Settings
 from pipelines.spark import table_path
+from privacy import delta_log
 
 log = logging.getLogger(__name__)
 SCHEMA = "kind string not null, key_hash string not null, request_ref string not null"
@@ -130,12 +132,13 @@ def record_exclusions(spark, settings: Settings, conf: dict, request_ref: str,
         spark.createDataFrame([], SCHEMA).schema).execute()
     if not rows:
         return 0
-    before = spark.read.format("delta").load(path).count()
     (DeltaTable.forPath(spark, path).alias("t")
      .merge(spark.createDataFrame(rows, SCHEMA).alias("s"),
             "t.kind = s.kind and t.key_hash = s.key_hash")
      .whenNotMatchedInsertAll().execute())
-    return spark.read.format("delta").load(path).count() - before
+    log_dir = Path(path) / "_delta_log"
+    metrics = delta_log.operation_metrics(log_dir, delta_log.version(log_dir))
+    return int(metrics.get("numTargetRowsInserted", 0))
 
 
 def erased_hashes(spark, settings: Settings, conf: dict) -> set[str]:

@@ -23,9 +23,11 @@ import logging
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.spark import table_path
+from privacy import delta_log
 from privacy.crypto import generate_data_key, wrap_key
 from privacy.master_key import load_master_key
 
@@ -127,9 +129,13 @@ def destroy_subject_keys(spark, settings: Settings, subject_ids: Iterable[str]) 
     path = _ensure_table(spark, settings)
     table = DeltaTable.forPath(spark, path)
     target = F.col("subject_id").isin(ids) & F.col("wrapped_key").isNotNull()
-    destroyed = spark.read.format("delta").load(path).where(target).count()
+    log_dir = Path(path) / "_delta_log"
+    before = delta_log.version(log_dir)
     table.update(target, {"wrapped_key": F.lit(None).cast("binary"),
                           "destroyed_at": F.current_timestamp()})
+    after = delta_log.version(log_dir)  # the update's own metrics: no extra scan
+    destroyed = int(delta_log.operation_metrics(log_dir, after).get("numUpdatedRows", 0)) \
+        if after > before else 0
     with session_conf(spark, PURGE_CONF):
         table.vacuum(0.0)
     log.info("key store: %d data keys destroyed and purged", destroyed)

@@ -5,11 +5,11 @@ blind-index keys, so losing it loses every encrypted value: back it up like a KM
 fresh machine the key file is generated under ``secrets.dir`` (outside the repo), as the other
 secrets are; ``pipelines.secrets`` generates text tokens, so the 32-byte key is made here.
 
-The blind-index root is a separate secret (``blind_index_root``) once the master key has been
-rotated: blind indexes are HMACs stored in silver, and re-keying them would mean rewriting every
-table, which is what rotation must avoid. Until the first rotation the root *is* the master key
-(how every existing index was made); ``privacy.rotation`` saves it as its own 0600 file before it
-switches the master key, so indexes computed before and after a rotation still join.
+The blind-index root is a separate secret (``<master key name>_index_root``) once the master
+key has been rotated: blind indexes are HMACs stored in silver, and re-keying them would mean
+rewriting every table, which is what rotation must avoid. Until the first rotation the root *is*
+the master key (how every existing index was made); ``privacy.rotation`` saves it as its own
+0600 file before it switches the master key, so indexes made before and after still join.
 """
 
 from __future__ import annotations
@@ -72,7 +72,10 @@ def load_master_key(settings: Settings, create: bool = True) -> bytes:
 
 
 def index_root_name(settings: Settings) -> str:
-    return settings.get("privacy.blind_index_root_secret", "blind_index_root")
+    """The blind-index root's secret name; tied to the master key's, so two environments with
+    their own master keys never share a root."""
+    return settings.get("privacy.blind_index_root_secret",
+                        f"{master_key_name(settings)}_index_root")
 
 
 def load_index_root(settings: Settings) -> bytes:

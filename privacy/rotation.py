@@ -15,8 +15,9 @@ Order, so an interruption never leaves data keys wrapped under a key nobody has:
 4. keep the old key file as ``<key file>.<UTC time>.bak`` (0600) and move the new one in place
    (``os.replace``, atomic); audit.
 
-Note: ``secrets.dir`` may be shared by several environments on one machine; only this
-environment's key store is re-wrapped, so rotate each environment that shares the file.
+Only this environment's key store is re-wrapped. Environments that share the key file (by
+default all on one machine: ``secrets.dir``) must each first get a copy under a name of their
+own (``privacy.master_key_secret``), or their key stores stop unwrapping after the switch.
 """
 
 from __future__ import annotations

@@ -54,11 +54,11 @@ def test_blind_index_root_is_the_master_key_until_saved_separately(tmp_path, mon
     from privacy.rotation import write_secret_file
 
     monkeypatch.delenv("LAKEHOUSE_MASTER_KEY", raising=False)
-    monkeypatch.delenv("LAKEHOUSE_BLIND_INDEX_ROOT", raising=False)
+    monkeypatch.delenv("LAKEHOUSE_MASTER_KEY_INDEX_ROOT", raising=False)
     settings = _settings(tmp_path)
     master = load_master_key(settings)
     assert load_index_root(settings) == master
-    write_secret_file(tmp_path / "secrets" / "blind_index_root", OLD)
+    write_secret_file(tmp_path / "secrets" / "master_key_index_root", OLD)
     assert load_index_root(settings) == OLD and load_master_key(settings) == master
 
 
@@ -68,7 +68,7 @@ def test_rotation_rewraps_the_key_store_and_keeps_the_old_key_file(tmp_path, mon
     from privacy.rotation import rotate_master_key
 
     monkeypatch.delenv("LAKEHOUSE_MASTER_KEY", raising=False)
-    monkeypatch.delenv("LAKEHOUSE_BLIND_INDEX_ROOT", raising=False)
+    monkeypatch.delenv("LAKEHOUSE_MASTER_KEY_INDEX_ROOT", raising=False)
     settings = _settings(tmp_path)
     old = load_master_key(settings)
     subjects = spark.createDataFrame([("L1",), ("L2",)], "subject_id string")
