@@ -6,8 +6,9 @@ timestamp column, the period, optionally a column value such as ``channel: chat`
 DELETE only writes new files without the rows and unreferences the old ones (a table with
 deletion vectors is purged so it does too); time travel can still read them until VACUUM
 removes the files. So each run deletes per class, then VACUUMs
-every table of the policy with the conf'd retain hours (Delta's 168-hour safety check is
-switched off for that call only, and restored after).
+every table of the policy where a deletion left files behind that no VACUUM has yet been
+allowed to take, with the conf'd retain hours (Delta's 168-hour safety check is switched off
+for that call only, and restored after).
 
 Cut-offs are calendar arithmetic on the as-of date (``2 years`` before 2026-02-28 is
 2024-02-28) at midnight UTC: a row is removed when its timestamp is strictly before the cut-off.
@@ -26,7 +27,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -167,9 +168,18 @@ def _data_files(path: Path) -> int:
     return sum(1 for p in path.rglob("*.parquet") if "_delta_log" not in p.parts)
 
 
+def needs_vacuum(history: list[tuple[str, datetime]], retain_hours: float) -> bool:
+    """Whether a DELETE (or purge) in ``history`` (operation, commit time) still has files no
+    VACUUM could take yet: none ran at least ``retain_hours`` after it. Pure, for the tests."""
+    vacuums = [at for op, at in history if op == "VACUUM END"]
+    wait = timedelta(hours=retain_hours)
+    return any(not any(v >= at + wait for v in vacuums)
+               for op, at in history if op in ("DELETE", "REORG"))
+
+
 def vacuum(spark, settings: Settings, tables: list[str], retain_hours: float) -> dict[str, int]:
-    """VACUUM each table; return the data files removed per table. Delta's retention check is
-    disabled for these calls only (it refuses less than 168 h)."""
+    """VACUUM each table that has deleted rows' files left; return data files removed per
+    table. Delta's retention check is disabled for these calls only (it refuses < 168 h)."""
     from delta.tables import DeltaTable
 
     previous = spark.conf.get(CHECK, "true")
@@ -178,8 +188,13 @@ def vacuum(spark, settings: Settings, tables: list[str], retain_hours: float) ->
     try:
         for table in tables:
             path = table_path(settings, *table.split("."))
+            delta = DeltaTable.forPath(spark, str(path))
+            history = [(r.operation, r.timestamp) for r in
+                       delta.history().select("operation", "timestamp").collect()]
+            if not needs_vacuum(history, retain_hours):
+                continue
             before = _data_files(path)
-            DeltaTable.forPath(spark, str(path)).vacuum(retain_hours)
+            delta.vacuum(retain_hours)
             removed[table] = before - _data_files(path)
     finally:
         spark.conf.set(CHECK, previous)

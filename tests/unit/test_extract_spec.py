@@ -92,3 +92,12 @@ def test_spec_that_is_not_a_mapping_is_refused(tmp_path):
     path.write_text("- partner\n")
     with pytest.raises(LakehouseError, match="does not hold a mapping"):
         load_spec(path)
+
+
+def test_generalisation_tables_hold_only_text():
+    """A bare ``NO`` in YAML is false: Norway once generalised to a bool and broke routes."""
+    from privacy.kanon import load_tables
+
+    for name, table in load_tables().items():
+        bad = [(k, v) for k, v in table.items() if not (isinstance(k, str) and isinstance(v, str))]
+        assert bad == [], name

@@ -3,12 +3,12 @@ are refused with the class named."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from pipelines.errors import LakehouseError
-from privacy.retention import cutoff, load_policy, parse_policy
+from privacy.retention import cutoff, load_policy, needs_vacuum, parse_policy
 
 
 def test_shipped_policy_covers_the_data_classes_of_the_issue():
@@ -63,3 +63,19 @@ def test_single_match_value_and_single_table_become_lists():
     assert classes[0].tables == ["bronze.*"]
     assert classes[0].match == {"channel": ["chat"]}
     assert hours == 0
+
+
+T0 = datetime(2026, 1, 1, 3)
+
+
+@pytest.mark.parametrize(("history", "hours", "needed"), [
+    ([("WRITE", T0)], 24, False),                                        # nothing deleted
+    ([("DELETE", T0)], 24, True),                                        # never vacuumed
+    ([("DELETE", T0), ("VACUUM END", T0 + timedelta(minutes=1))], 0, False),   # done at once
+    ([("DELETE", T0), ("VACUUM END", T0 + timedelta(minutes=1))], 24, True),   # files kept
+    ([("DELETE", T0), ("VACUUM END", T0 + timedelta(hours=25))], 24, False),   # taken next day
+    ([("DELETE", T0), ("VACUUM END", T0 + timedelta(hours=25)),
+      ("REORG", T0 + timedelta(hours=26))], 24, True),                   # a later purge
+])
+def test_vacuum_only_while_deleted_files_may_still_be_there(history, hours, needed):
+    assert needs_vacuum(history, hours) is needed
