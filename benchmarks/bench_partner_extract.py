@@ -2,7 +2,8 @@
 
 Usage:
     LAKEHOUSE_ENV=scratch_c .venv/bin/python benchmarks/bench_partner_extract.py \
-        [--spec example_partner] [--no-lake] [--customers 3000 --days 10 --seed 11]
+        [--spec example_partner] [--lake PATH] [--no-lake] [--no-generated] \
+        [--customers 3000 --days 10 --seed 11]
 
 Three measurements, written to ``benchmarks/results/partner_extract.json``:
 
@@ -86,8 +87,8 @@ def generated_sample(customers: int, days: int, seed: int) -> dict:
     return {"customers": customers, "days": days, "seed": seed, **residual(rows, known)}
 
 
-def lake_extract(spec: str) -> dict:
-    """Run the extract on this environment's lake and check it from the outside."""
+def lake_extract(spec: str, lake: str | None = None) -> dict:
+    """Run the extract on this environment's lake (or ``lake``) and check it from outside."""
     import pandas as pd
 
     from pipelines.config import load_settings
@@ -96,9 +97,12 @@ def lake_extract(spec: str) -> dict:
     from privacy.extract import residual_entities, run_extract
     from privacy.extract_sources import known_names
     from privacy.extract_verify import check_files, find_pii, reverse_pseudonyms, source_pii
-    from privacy.master_key import load_master_key
+    from privacy.master_key import load_index_root
 
     settings = load_settings()
+    if lake:
+        settings = settings.with_overrides({"paths.lake": lake, "privacy.extracts_dir":
+                                            str(Path(lake).parent / "extracts")})
     spark = get_spark(settings)
     started = time.perf_counter()
     result = run_extract(spark, settings, spec, actor="bench_partner_extract")
@@ -107,13 +111,14 @@ def lake_extract(spec: str) -> dict:
     dim = spark.read.format("delta").load(
         str(settings.path("paths.lake") / "gold" / "dim_customer")).select("customer_id")
     reverse = reverse_pseudonyms([r.customer_id for r in dim.collect()],
-                                 load_master_key(settings), result.manifest["partner"])
+                                 load_index_root(settings), result.manifest["partner"])
     included = set(frame.customer_id.map(reverse).dropna())
     hits = find_pii(frame, source_pii(spark, settings, included))
     texts = [t for c in result.manifest["free_text"]["columns"] for t in frame[c].dropna()]
     analyzer = get_analyzer(None, frozenset(known_names(spark, settings)))
     m = result.manifest
-    return {"env": settings.env, "spec": spec, "seconds": round(seconds, 1),
+    return {"env": settings.env, "lake": str(settings.path("paths.lake")), "spec": spec,
+            "seconds": round(seconds, 1),
             "rows_scanned": len(frame), "rows_with_text": len(texts),
             "people": m["people"], "population_people": m["population_people"],
             "k_required": m["k_required"], "k_achieved": m["k_achieved"],
@@ -130,17 +135,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", default="example_partner")
     parser.add_argument("--no-lake", action="store_true", help="skip the lake extract")
+    parser.add_argument("--lake", help="another lake folder (e.g. the integration test's copy "
+                        "with planted consent and feedback); default: this environment's")
+    parser.add_argument("--no-generated", action="store_true",
+                        help="skip the generated sample")
     parser.add_argument("--customers", type=int, default=3000)
     parser.add_argument("--days", type=int, default=10)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     from importlib.metadata import version
 
-    out = {"labelled_sample": labelled_sample(),
-           "generated_sample": generated_sample(args.customers, args.days, args.seed)}
+    out = {"labelled_sample": labelled_sample()}
+    if not args.no_generated:
+        out["generated_sample"] = generated_sample(args.customers, args.days, args.seed)
     if not args.no_lake:
         try:
-            out["lake_extract"] = lake_extract(args.spec)
+            out["lake_extract"] = lake_extract(args.spec, args.lake)
         except Exception as exc:  # a refusal is a result too (e.g. k not reachable)
             out["lake_extract"] = {"spec": args.spec, "refused": str(exc)}
     out["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -148,7 +158,7 @@ def main() -> None:
     path = REPO / "benchmarks" / "results" / "partner_extract.json"
     path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {path}: labelled recall {out['labelled_sample']['recall']}, generated "  # noqa: T201
-          f"recall {out['generated_sample']['recall']}, lake source PII found "
+          f"recall {out.get('generated_sample', {}).get('recall')}, lake source PII found "
           f"{out.get('lake_extract', {}).get('source_pii_found')}")
 
 

@@ -174,7 +174,7 @@ def build_extract(spark, settings: Settings, spec: ExtractSpec, as_of: date) -> 
         pd.DataFrame, dict]:
     """The extract rows (columns of the spec, subject pseudonymised) and the manifest body."""
     from privacy.extract_sources import SOURCES
-    from privacy.master_key import load_master_key
+    from privacy.master_key import load_index_root
     from privacy.pseudonyms import pseudonymise
 
     population, candidates, result, tables = _cut(spark, settings, spec, as_of)
@@ -192,8 +192,10 @@ def build_extract(spark, settings: Settings, spec: ExtractSpec, as_of: date) -> 
                              "recognizers; nothing was written")
     generalised_population = apply_levels(population, spec.kspec, result.levels, tables)
     risk = reidentification_risk(rows, qis, spec.subject, generalised_population)
+    # The HMAC root blind indexes use: the master key until its first rotation, then kept, so
+    # a partner's pseudonyms survive a master-key rotation (privacy.master_key).
     rows = rows.assign(**{spec.subject: pseudonymise(rows[spec.subject],
-                                                     load_master_key(settings), spec.partner)})
+                                                     load_index_root(settings), spec.partner)})
     frame = (rows[spec.columns].sort_values([spec.subject, *qis], kind="stable")
              .reset_index(drop=True))
     return frame, {

@@ -133,10 +133,10 @@ def extract(lake, spark):
 def customers(extract, lake, settings):
     """Each extracted row's real customer id (pseudonyms reversed with the partner key)."""
     from privacy.extract_verify import reverse_pseudonyms
-    from privacy.master_key import load_master_key
+    from privacy.master_key import load_index_root
 
     result, frame = extract
-    reverse = reverse_pseudonyms(lake[1]["customers"], load_master_key(settings),
+    reverse = reverse_pseudonyms(lake[1]["customers"], load_index_root(settings),
                                  result.manifest["partner"])
     return frame.customer_id.map(reverse)
 
