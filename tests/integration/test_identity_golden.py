@@ -30,9 +30,10 @@ def _dirt():
 
 
 DIRT = _dirt()
-# Issue #4 targets F1 >= 0.98; measured 0.92-0.97 (PNR passengers that carry only a name, see
+# Issue #4 targets F1 >= 0.98: measured 0.986 on the default `make run` world (seed 42) but 0.953
+# on this one (seed 11: transliterated names, shared household mailboxes; see
 # docs/research/identity_resolution.md). This floor catches regressions while the gap is open.
-F1_FLOOR = 0.88
+F1_FLOOR = 0.92
 
 
 def _plant_agency_contact(root) -> list[str]:
