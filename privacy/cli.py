@@ -104,9 +104,10 @@ def rotate_master_key_command(
     from pipelines.config import load_settings
     from pipelines.spark import get_spark
     from privacy.audit import default_actor
-    from privacy.rotation import rotate_master_key
+    from privacy.rotation import check_can_rotate, rotate_master_key
 
     settings = load_settings()
+    check_can_rotate(settings)  # refuse before Spark starts
     report = rotate_master_key(get_spark(settings), settings, by or default_actor())
     typer.echo(f"master key rotated: {report['rewrapped']} data keys re-wrapped; old key kept "
                f"as {report['backup']} (0600); audited")

@@ -58,7 +58,8 @@ def backup_name(path: Path, now: datetime) -> Path:
     return path.with_name(f"{path.name}.{now:%Y%m%dT%H%M%SZ}.bak")
 
 
-def _check_can_rotate(settings: Settings) -> Path:
+def check_can_rotate(settings: Settings) -> Path:
+    """The key file to rotate; raise when rotation cannot or must not run here."""
     name = master_key_name(settings)
     if os.environ.get(env_var(name)):
         raise LakehouseError(
@@ -94,7 +95,7 @@ def rotate_master_key(spark, settings: Settings, actor: str) -> dict:
     from privacy import audit
     from privacy.keys import PURGE_CONF, SCHEMA, key_store_path, live_keys, session_conf
 
-    path = _check_can_rotate(settings)
+    path = check_can_rotate(settings)
     audit.require_intact(settings)
     old, new = load_master_key(settings, create=False), os.urandom(KEY_BYTES)
     live = [(r["subject_id"], r["key_version"], r["wrapped_key"])
