@@ -28,6 +28,7 @@ def train_command(
         m = r["metrics"]
         if not r["trained"]:
             why = r["skipped"] or f"champion v{r['version']} exists"
+            why += "; refused then: " + "; ".join(r["gate_failures"]) if r["gate_failures"] else ""
             typer.echo(f"{name}: not trained ({why})")
             continue
         figures = (f"AUC {m['auc']:.3f} (baseline {m['baseline_auc']:.3f}), Brier "
