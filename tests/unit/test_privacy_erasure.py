@@ -124,3 +124,25 @@ def test_certificate_hash_covers_the_whole_body_and_ignores_key_order():
 def test_certificate_file_names_stay_in_their_folder(tmp_path, ref, name):
     path = certificate_file(tmp_path, ref)
     assert path.name == name and path.parent == tmp_path
+
+
+def _commit(log_dir, version, *actions):
+    log_dir.mkdir(parents=True, exist_ok=True)
+    (log_dir / f"{version:020d}.json").write_text(
+        "\n".join(json.dumps(a) for a in actions) + "\n")
+
+
+def test_delta_log_facts_come_from_the_newest_commit_that_has_them(tmp_path):
+    from privacy import delta_log
+
+    schema = {"fields": [{"name": "customer_id"}, {"name": "score"}]}
+    log_dir = tmp_path / "_delta_log"
+    _commit(log_dir, 0, {"commitInfo": {"operation": "WRITE"}},
+            {"metaData": {"schemaString": json.dumps(schema), "configuration": {}}})
+    _commit(log_dir, 1, {"commitInfo": {"operation": "DELETE",
+                                        "operationMetrics": {"numDeletedRows": "3"}}},
+            {"remove": {"path": "part-0.parquet"}})
+    assert delta_log.version(log_dir) == 1
+    assert delta_log.columns(log_dir) == ["customer_id", "score"]
+    assert delta_log.operation_metrics(log_dir, 1)["numDeletedRows"] == "3"
+    assert delta_log.operation_metrics(log_dir, 0) == {}
