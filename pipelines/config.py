@@ -55,6 +55,21 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def override_dotted(conf: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``conf`` with dotted keys replaced, e.g. ``{"gates.min_auc": 0.99}``.
+
+    One implementation for settings and the model confs (tests and one-off runs override them).
+    """
+    out = copy.deepcopy(conf)
+    for dotted, value in overrides.items():
+        *parents, leaf = dotted.split(".")
+        node = out
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return out
+
+
 @dataclass(frozen=True)
 class Settings:
     """Merged settings of one environment, with helpers that resolve dotted keys and paths."""
@@ -77,14 +92,7 @@ class Settings:
 
     def with_overrides(self, overrides: dict[str, Any]) -> Settings:
         """A copy with dotted keys replaced, e.g. ``{"postgres.port": 1}`` (tests, one-off runs)."""
-        raw = copy.deepcopy(self.raw)
-        for dotted, value in overrides.items():
-            *parents, leaf = dotted.split(".")
-            node = raw
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = value
-        return Settings(env=self.env, raw=raw)
+        return Settings(env=self.env, raw=override_dotted(self.raw, overrides))
 
     @property
     def var_dir(self) -> Path:

@@ -3,13 +3,13 @@ data, so a new ancillary model or a stricter gate is a YAML change."""
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from pipelines.config import CONF_DIR
+from pipelines.config import override_dotted as with_overrides  # noqa: F401  (tests, runs)
 from pipelines.errors import LakehouseError
 
 CONF_PATH = CONF_DIR / "ml" / "propensity.yaml"
@@ -45,18 +45,6 @@ def validate(conf: dict[str, Any], path: Path | str = CONF_PATH) -> None:
         if min(int(conf[kind]["step_days"]), int(conf[kind]["horizon_days"])) < 1:
             raise LakehouseError(f"{path}: {kind}.step_days and horizon_days must be >= 1",
                                  "set whole days >= 1")
-
-
-def with_overrides(conf: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """A copy with dotted keys replaced, e.g. ``{"gates.min_auc": 0.99}`` (tests, runs)."""
-    out = copy.deepcopy(conf)
-    for dotted, value in overrides.items():
-        *parents, leaf = dotted.split(".")
-        node = out
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return out
 
 
 def models_of_kind(conf: dict[str, Any], kind: str) -> dict[str, dict]:

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from pipelines.config import CONF_DIR
+from pipelines.config import override_dotted as with_overrides  # noqa: F401  (tests, runs)
 from pipelines.errors import LakehouseError
 
 CONF_PATH = CONF_DIR / "ml" / "sentiment.yaml"
@@ -25,15 +26,3 @@ def load_conf(path: Path = CONF_PATH) -> dict[str, Any]:
     return conf
 
 
-def with_overrides(conf: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """A copy with dotted keys replaced, e.g. ``{"gates.min_macro_f1": 0.99}`` (tests, runs)."""
-    import copy
-
-    out = copy.deepcopy(conf)
-    for dotted, value in overrides.items():
-        *parents, leaf = dotted.split(".")
-        node = out
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return out
