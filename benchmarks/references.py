@@ -1,0 +1,254 @@
+"""Single-node references run beside the pipeline on the same data (``bench_pipeline.py``).
+
+- identity: Splink alone on DuckDB, same prepared records, same Splink settings and training as
+  the golden-customer job (``pipelines.identity``), F1 by the same pairwise scorer;
+- gold SQL: the dbt-compiled SQL of ``customer_360`` and ``fct_customer_timeline`` and every
+  model upstream, transpiled Spark -> DuckDB by sqlglot, over the Parquet files of the current
+  Delta snapshot of each silver/reference table (``inputFiles()``; DuckDB's ``delta`` extension
+  is not available offline). The Spark side is ``dbt run`` of the same selection;
+- PostgreSQL push vs plain ``COPY`` (``bench_cmp_push``), sentiment scoring vs a bare MiniLM
+  forward pass (``bench_sentiment``), Trino lookups (``bench_trino_lookup``): their functions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from pipelines.config import Settings
+
+log = logging.getLogger("bench_pipeline")
+SCHEMAS = ("staging", "intermediate", "gold", "reference", "silver")
+FOLDER_SCHEMA = {"staging": "staging", "intermediate": "intermediate", "marts": "gold"}
+GOLD_TARGETS = ("customer_360", "fct_customer_timeline")
+_REF = re.compile(r"\b(" + "|".join(SCHEMAS) + r")\.([a-z0-9_]+)\b")
+
+
+# ---------------------------------------------------------------- identity: Splink on DuckDB
+
+def splink_duckdb(spark, settings: Settings) -> dict[str, Any]:
+    """Splink (DuckDB backend) over the job's prepared records: seconds, pairs, F1 vs truth."""
+    from splink import DuckDBAPI, Linker
+
+    from pipelines.identity import engine
+    from pipelines.identity.accuracy import pairwise_scores, truth_links
+    from pipelines.identity.fields import FULL_NAME, NAME_VARIANTS
+    from pipelines.identity.prepare import RECORD_ID
+    from pipelines.identity.settings import load_identity_conf, splink_settings
+    from pipelines.identity.sources import null_shared_identifiers, read_records
+
+    conf = load_identity_conf(settings)
+    gconf = conf["golden"]
+    records, fields = read_records(spark, settings, conf)
+    records, _ = null_shared_identifiers(records, gconf["identifier_limits"])
+    cols = [RECORD_ID, *sorted(fields), *(c for c in (NAME_VARIANTS, FULL_NAME)
+                                         if c in records.columns)]
+    frame = records.select(*cols).toPandas()  # clear PII in this process's memory only
+    threshold = float(gconf["threshold"])
+    started = time.perf_counter()
+    linker = Linker(frame, splink_settings(conf, fields, "dedupe_only"), DuckDBAPI())
+    engine.train(linker, conf, fields, len(frame))
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold).as_pandas_dataframe()
+    seconds = time.perf_counter() - started
+    prefixes = {s["table"]: s["truth"] for s in gconf["sources"] if s.get("truth")}
+    truth = truth_links(settings.path("paths.ground_truth"), prefixes)
+    rows = []
+    for rid, cid in zip(clusters[RECORD_ID], clusters["cluster_id"], strict=True):
+        key = tuple(rid.split("|", 1))
+        if key in truth:
+            rows.append((str(cid), truth[key]))
+    scores = pairwise_scores(rows)
+    return {"seconds": round(seconds, 2), "records": len(frame),
+            "pairs_above_threshold": int(predictions.as_duckdbpyrelation().count("*")
+                                         .fetchone()[0]),
+            **{k: scores[k] for k in ("precision", "recall", "f1")},
+            "note": "Splink only: no deterministic rules, guardrails or stable ids; time excludes "
+                    "reading and decrypting silver (shared with the job)"}
+
+
+# ---------------------------------------------------------------- gold SQL: dbt vs DuckDB
+
+def compiled_models(compiled_root: Path) -> dict[str, dict[str, Any]]:
+    """``{name: {schema, sql, refs}}`` from dbt's ``target/compiled`` (tests skipped)."""
+    models = {}
+    for path in sorted(compiled_root.rglob("models/**/*.sql")):
+        parts = path.relative_to(compiled_root).parts
+        if any(p.endswith(".yml") for p in parts):
+            continue  # a schema test's compiled query
+        folder = parts[parts.index("models") + 1]
+        sql = path.read_text(encoding="utf-8")
+        models[path.stem] = {"schema": FOLDER_SCHEMA.get(folder, "gold"), "sql": sql,
+                             "refs": sorted(set(_REF.findall(sql)))}
+    return models
+
+
+def upstream(models: dict[str, dict[str, Any]], targets: tuple[str, ...]) -> list[str]:
+    """Targets and their model ancestors in dependency order (pure; unit-tested)."""
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        for _, ref in models[name]["refs"]:
+            if ref in models and ref != name:
+                visit(ref)
+        order.append(name)
+
+    for target in targets:
+        visit(target)
+    return order
+
+
+def external_tables(models: dict[str, dict[str, Any]], names: list[str]) -> list[tuple[str, str]]:
+    """``(schema, table)`` read by ``names`` that no model builds: Delta tables in the lake."""
+    out = {(schema, table) for name in names for schema, table in models[name]["refs"]
+           if table not in models}
+    return sorted(out)
+
+
+def to_duckdb(sql: str) -> str:
+    """Spark SQL -> DuckDB SQL with sqlglot (the dialect gap is functions and types)."""
+    import sqlglot
+
+    return ";\n".join(sqlglot.transpile(sql.strip().rstrip(";"), read="spark", write="duckdb"))
+
+
+def duckdb_gold(spark, settings: Settings, out_dir: Path) -> dict[str, Any]:
+    """The compiled gold SQL of ``GOLD_TARGETS`` in DuckDB over silver Parquet; seconds, rows."""
+    import duckdb
+
+    models = compiled_models(settings.var_dir / "dbt" / "target" / "compiled")
+    names = upstream(models, GOLD_TARGETS)
+    lake = settings.path("paths.lake")
+    files = {}
+    for schema, table in external_tables(models, names):
+        frame = spark.read.format("delta").load(str(lake / schema / table))
+        files[(schema, table)] = [f.replace("file://", "") for f in frame.inputFiles()]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("set timezone = 'UTC'")
+    started = time.perf_counter()
+    for schema in SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    for (schema, table), paths in files.items():
+        con.execute(f"create view {schema}.{table} as select * from read_parquet("
+                    f"{json.dumps(paths)}, union_by_name = true)")
+    failed = {}
+    for name in names:
+        kind = "view" if models[name]["schema"] in ("staging", "intermediate") else "table"
+        try:
+            con.execute(f"create {kind} {models[name]['schema']}.{name} as "
+                        f"{to_duckdb(models[name]['sql'])}")
+        except Exception as exc:  # noqa: BLE001 - a dialect gap is reported, not fatal
+            failed[name] = str(exc).splitlines()[0][:300]
+            break
+    rows = {}
+    if not failed:
+        for target in GOLD_TARGETS:
+            out = out_dir / f"{target}.parquet"
+            con.execute(f"copy gold.{target} to '{out}' (format parquet)")
+            rows[target] = con.execute(f"select count(*) from gold.{target}").fetchone()[0]
+    seconds = time.perf_counter() - started
+    con.close()
+    return {"seconds": round(seconds, 2), "models": len(names), "input_tables": len(files),
+            "input_files": sum(len(v) for v in files.values()), "rows": rows,
+            "failed": failed}
+
+
+def dbt_gold_subset(spark, settings: Settings) -> dict[str, Any]:
+    """``dbt run`` of the same selection on the job's Spark session: seconds and rows."""
+    from pipelines.gold import gold_vars, run_dbt
+
+    selection = " ".join(f"+{t}" for t in GOLD_TARGETS)
+    started = time.perf_counter()
+    result = run_dbt(settings, ["run", "--select", selection, "--vars",
+                                json.dumps(gold_vars(settings))])
+    seconds = time.perf_counter() - started
+    lake = settings.path("paths.lake")
+    rows = {t: spark.read.format("delta").load(str(lake / "gold" / t)).count()
+            for t in GOLD_TARGETS}
+    return {"seconds": round(seconds, 2), "success": bool(result.success),
+            "models": len(result.result or []), "rows": rows,
+            "note": "includes Delta writes and the OPTIMIZE ZORDER post-hooks of both marts"}
+
+
+# ---------------------------------------------------------------- push, sentiment, Trino
+
+def push_vs_copy(settings: Settings, rows: int) -> dict[str, Any]:
+    """``cmp_store.push_scores`` into a store without these rows vs COPY into an empty table."""
+    import bench_cmp_push as cmp
+
+    cmp.clean(settings)
+    data = cmp.score_rows(rows)
+    copy_s = cmp.copy_empty(settings, data)
+    push_s, counts = cmp.timed_push(settings, data, "bench-pipeline")
+    cmp.clean(settings)
+    return {"rows": rows, "copy_seconds": round(copy_s, 3), "push_seconds": round(push_s, 3),
+            "push_counts": counts}
+
+
+def sentiment_vs_bare(settings: Settings, texts: int) -> dict[str, Any]:
+    """Champion ``predict`` vs bare MiniLM forward + pooling on the same ``texts`` short texts."""
+    import bench_sentiment as bs
+    import pandas as pd
+
+    from ml.sentiment.config import load_conf
+    from ml.sentiment.encoder import load_encoder
+    from ml.sentiment.score import champion
+
+    conf = load_conf()
+    model, version = champion(settings, conf)
+    encoder = load_encoder(conf["encoder"])
+    sample = bs.short_texts(texts)
+    frame = pd.DataFrame({"text": sample})
+    scoring = bs.rates(bs.timed(lambda: model.predict(frame), 2), len(sample))
+    bare = bs.rates(bs.timed(lambda: bs.bare_forward(encoder, sample), 2), len(sample))
+    return {"texts": len(sample), "model_version": version,
+            "scoring_texts_per_s": scoring["texts_per_s_best"],
+            "bare_texts_per_s": bare["texts_per_s_best"],
+            "note": "generator-style short texts (bench_sentiment.short_texts); the lake's texts "
+                    "are encrypted at rest"}
+
+
+def trino_lookups(settings: Settings, lookups: int = 100) -> dict[str, Any]:
+    """p50/p98 of customer 360 and timeline reads by id on the built gold, and a segment count."""
+    import random
+
+    import bench_trino_lookup as tl
+
+    from pipelines.services import trino
+
+    catalog = settings.get("trino.catalog")
+    queries = {
+        "customer_360_by_id": f"select * from {catalog}.gold.customer_360 where customer_id = ?",
+        "timeline_by_id": f"select * from {catalog}.gold.fct_customer_timeline "
+                          f"where customer_id = ? order by sequence_no",
+        "segment_count": f"select segment, count(*) from {catalog}.gold.fct_segment_membership "
+                         f"group by segment",
+    }
+    ids = [r[0] for r in trino.query(settings, f"select customer_id from {catalog}.gold."
+                                               f"customer_360")]
+    rng = random.Random(7)
+    out = {}
+    connection = trino.connect(settings)
+    try:
+        for name, sql in queries.items():
+            n = 20 if name == "segment_count" else lookups
+            params = (lambda: []) if name == "segment_count" else (lambda: [rng.choice(ids)])
+            for _ in range(5):
+                tl.timed(connection, sql, params())
+            times = [tl.timed(connection, sql, params()) for _ in range(n)]
+            out[name] = {"p50_ms": round(tl.percentile(times, 50), 1),
+                         "p98_ms": round(tl.percentile(times, 98), 1), "queries": n}
+    finally:
+        connection.close()
+    out["customers_in_gold"] = len(ids)
+    return out
