@@ -91,6 +91,12 @@ def customer_lakehouse():
         return run_step("nba", run_id=run_id)  # decisions + segment membership to the CMP
 
     @task
+    def publish() -> dict:
+        from pipelines.run import run_step
+
+        return run_step("publish")  # late gold tables + audit log into Trino; query audit
+
+    @task
     def summary(run_id: str, steps: dict) -> dict:
         from pipelines.run import run_step
 
@@ -106,13 +112,15 @@ def customer_lakehouse():
     trained = train()
     pushed = score_and_push(run_id="{{ run_id }}")
     decided = nba(run_id="{{ run_id }}")
+    published = publish()
     generated >> landed >> cleaned >> resolved >> checked >> built >> trained >> pushed >> decided
+    decided >> published
     cleaned >> compensated
     summary(run_id="{{ run_id }}", steps={
         "generate": generated, "bronze": landed, "silver": cleaned, "identity": resolved,
         "quality": checked,
         "gold": built, "train": trained, "score_and_push": pushed, "compensation": compensated,
-        "nba": decided,
+        "nba": decided, "publish": published,
     })
 
 

@@ -17,7 +17,8 @@ def trino_frame(sql: str, params: list | None = None) -> pd.DataFrame:
     """Run ``sql`` through Trino (default catalog of this environment) into a DataFrame."""
     from pipelines.services.trino import connect
 
-    connection = connect(load_settings())
+    settings = load_settings()
+    connection = connect(settings, user=str(settings.get("trino.notebook_user")))
     try:
         cursor = connection.cursor()
         cursor.execute(sql, params) if params else cursor.execute(sql)

@@ -171,6 +171,23 @@ def step_nba(settings: Settings, run_id: str = "manual") -> dict:
     return run_nba(get_spark(settings), settings, run_id)
 
 
+def step_publish(settings: Settings) -> dict:
+    """Expose what the run wrote last to Trino and file its queries in the audit log.
+
+    Re-registers the gold tables (scores, decisions and sentiment appear after the ``gold``
+    step) and ``ops.audit_log`` (the DPO's view), then records the Trino queries against
+    customer data spooled since the last collection (``lakehouse audit collect``).
+    """
+    from pipelines.publish.trino_catalog import publish_audit_log, publish_gold
+    from privacy.query_audit import collect
+
+    registered = publish_gold(settings)
+    audit_log = publish_audit_log(settings)
+    return {"gold_tables": len(registered), "newly_registered": sorted(
+        t for t, new in registered.items() if new), "audit_log_registered": audit_log,
+        "query_audit": collect(settings).to_dict()}
+
+
 def step_retention(settings: Settings, as_of: str | None = None) -> dict:
     """Delete rows past conf/privacy/retention.yaml's periods, VACUUM, audit (daily DAG
     ``privacy_retention``)."""
@@ -250,6 +267,7 @@ def run_all(settings: Settings, run_id: str | None = None) -> dict:
     steps["train"] = step_train(settings)
     steps["score_and_push"] = step_score_and_push(settings, run_id)
     steps["nba"] = step_nba(settings, run_id)
+    steps["publish"] = step_publish(settings)
     return write_summary(settings, run_id, steps)
 
 
@@ -310,6 +328,12 @@ def format_summary(summary: dict) -> str:
                  f"~{pushed_nba.get('updated')}, segment_membership +{pushed_seg.get('inserted')} "
                  f"~{pushed_seg.get('updated')} -{pushed_seg.get('deleted')}; offline gain "
                  f"EUR/customer {gains}")
+    published = steps.get("publish", {})
+    audit = published.get("query_audit", {})
+    lines.append(f"published: {published.get('gold_tables')} gold tables in Trino (new "
+                 f"{published.get('newly_registered')}); query audit: {audit.get('recorded')} "
+                 f"Trino queries recorded ({audit.get('denied')} denied) of "
+                 f"{audit.get('events')} events")
     lines.append("where to look:")
     lines += [f"  {k}: {v}" for k, v in summary["where_to_look"].items()]
     return "\n".join(lines)
@@ -333,6 +357,7 @@ STEPS = {
     "propensity_train": step_propensity_train,
     "propensity_score": step_propensity_score,
     "nba": step_nba,
+    "publish": step_publish,
 }
 
 

@@ -79,31 +79,51 @@ def _rows(spark, path: str) -> list:
 
 
 def append(settings: Settings, actor: str, action: str, details: dict[str, Any]) -> dict:
-    """Add one row at the end of the chain and return it (as written).
+    """Add one row at the end of the chain and return it (as written)."""
+    row = append_many(settings, [(actor, action, details)])[0]
+    log.info("audit: %s by %s (seq %d)", action, actor, row["seq"])
+    return row
 
-    Single writer assumed (privileged commands are run by a person, one at a time); a
-    concurrent append would show up as a repeated ``seq``, which :func:`verify` reports.
+
+def chain_rows(prev_hash: str, last_seq: int, entries: list[tuple[str, str, dict[str, Any]]],
+               at_micros: int) -> list[dict[str, Any]]:
+    """The chained rows for ``entries`` (actor, action, details) after ``last_seq`` (pure)."""
+    rows = []
+    for offset, (actor, action, details) in enumerate(entries, start=1):
+        seq = last_seq + offset
+        text = canonical_details(details)
+        digest = row_hash(prev_hash, seq, at_micros, actor, action, text)
+        rows.append({"seq": seq, "at_micros": at_micros, "actor": actor, "action": action,
+                     "details": text, "prev_hash": prev_hash, "hash": digest})
+        prev_hash = digest
+    return rows
+
+
+def append_many(settings: Settings,
+                entries: list[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Add ``entries`` (actor, action, details) at the end of the chain in one Delta commit.
+
+    Single writer assumed (privileged commands are run by a person, one at a time, and the
+    query-audit collector by one scheduled task); a concurrent append would show up as a
+    repeated ``seq``, which :func:`verify` reports.
     """
     from pyspark.sql import functions as F
 
     from pipelines.spark import get_spark
 
+    if not entries:
+        return []
     spark = get_spark(settings)
     path = _ensure_table(spark, settings)
     last = (spark.read.format("delta").load(path).orderBy(F.col("seq").desc())
             .select("seq", "hash").first())
-    seq, prev = (1, GENESIS) if last is None else (last["seq"] + 1, last["hash"])
+    seq, prev = (0, GENESIS) if last is None else (last["seq"], last["hash"])
     now = datetime.now(UTC)
-    at_micros = int(now.timestamp()) * 1_000_000 + now.microsecond
-    text = canonical_details(details)
-    digest = row_hash(prev, seq, at_micros, actor, action, text)
-    row = {"seq": seq, "at_micros": at_micros, "actor": actor, "action": action,
-           "details": text, "prev_hash": prev, "hash": digest}
-    (spark.createDataFrame([row]).selectExpr(
+    rows = chain_rows(prev, seq, entries, int(now.timestamp()) * 1_000_000 + now.microsecond)
+    (spark.createDataFrame(rows).selectExpr(
         "seq", "timestamp_micros(at_micros) as at", "actor", "action", "details", "prev_hash",
         "hash").write.format("delta").mode("append").save(path))
-    log.info("audit: %s by %s (seq %d)", action, actor, seq)
-    return row
+    return rows
 
 
 def first_broken(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -174,3 +194,15 @@ def verify_command() -> None:
                    f"(action {broken['action']} by {broken['actor']})", err=True)
         raise typer.Exit(1)
     typer.echo(f"audit log intact: {count(settings)} rows")
+
+
+@audit_app.command("collect")
+def collect_command() -> None:
+    """Record the Trino queries against customer data (spooled by the audit receiver)."""
+    from pipelines.config import load_settings
+    from privacy.query_audit import collect
+
+    report = collect(load_settings())
+    typer.echo(f"{report.events} query events: {report.recorded} recorded ({report.denied} "
+               f"denied), {report.not_customer_data} without customer data, "
+               f"{report.already_recorded} already recorded, {report.unreadable} unreadable")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from pipelines.config import Settings
 from pipelines.errors import LakehouseError
@@ -21,6 +22,16 @@ def publish_gold(settings: Settings) -> dict[str, bool]:
             settings, "gold", table, table_path(settings, "gold", table))
     log.info("trino: %d gold tables published (%d new)", len(registered), sum(registered.values()))
     return registered
+
+
+def publish_audit_log(settings: Settings) -> bool | None:
+    """Register ``ops.audit_log`` in Trino (readable by the DPO role only); None if absent."""
+    from privacy.audit import audit_path
+
+    path = Path(audit_path(settings))
+    if not (path / "_delta_log").is_dir():
+        return None
+    return trino.register_delta_table(settings, "ops", "audit_log", path)
 
 
 def compare_counts(spark, settings: Settings) -> dict[str, dict[str, int]]:

@@ -8,6 +8,7 @@ tables Spark writes only need to be *registered* (no copy, no Hive metastore ser
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tarfile
@@ -25,15 +27,26 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from pipelines.config import Settings
+from pipelines.config import REPO_ROOT, Settings
 from pipelines.errors import LakehouseError
+from pipelines.secrets import read_secret
+from pipelines.services import audit_receiver
 from pipelines.services.trino_config import (
+    SHARED_SECRET_ENV,
     TrinoLayout,
     etc_files,
     foreign_plugin_dirs,
     select_members,
     to_local_uri,
     verify_sha256,
+)
+from pipelines.services.trino_security import (
+    AccessConfig,
+    ensure_certificate,
+    group_file,
+    load_access,
+    password_file,
+    rules_json,
 )
 from pipelines.setup import maven
 
@@ -81,7 +94,27 @@ def _plugins(settings: Settings) -> list[str]:
 
 
 def _url(settings: Settings) -> str:
-    return f"http://{settings.get('trino.host')}:{int(settings.get('trino.port'))}"
+    return f"https://{settings.get('trino.host')}:{int(settings.get('trino.port'))}"
+
+
+def internal_port(settings: Settings) -> int:
+    """Plain-HTTP port for the coordinator's internal calls (loopback; clients use HTTPS)."""
+    configured = settings.get("trino.internal_port")
+    return int(configured) if configured else int(settings.get("trino.port")) + 1000
+
+
+def certificate(settings: Settings) -> Path:
+    """The certificate clients verify this environment's Trino against."""
+    return _layout(settings).tls_cert
+
+
+def access_config(settings: Settings) -> AccessConfig:
+    return load_access(REPO_ROOT / str(settings.get("trino.access_file")))
+
+
+def password(settings: Settings, login: str) -> str:
+    """The login's password: ``$LAKEHOUSE_TRINO_PASSWORD_<LOGIN>`` or the generated secret."""
+    return read_secret(settings, f"trino_password_{login}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,23 +215,57 @@ def _swap_into_place(new: Path, home: Path) -> None:
 
 
 def write_config(settings: Settings) -> Path:
-    """Write ``<var>/trino/etc`` for this environment (only files whose text changed)."""
+    """Write ``<var>/trino/etc`` for this environment (only files whose text changed).
+
+    Also creates the TLS certificate on first use and renders the logins, groups and access
+    rules of ``trino.access_file``; Trino reloads those three files on its own within seconds.
+    """
     layout = _layout(settings)
-    files = etc_files(
-        env=settings.env,
-        catalog=str(settings.get("trino.catalog")),
-        port=int(settings.get("trino.port")),
-        heap=str(settings.get("trino.heap")),
-        layout=layout,
-    )
     for folder in (layout.etc / "catalog", layout.data, layout.logs, layout.metastore,
                    layout.warehouse):
         folder.mkdir(parents=True, exist_ok=True)
+    hosts = ["localhost", str(settings.get("trino.host"))]
+    if ensure_certificate(layout.tls_pem, layout.tls_cert, list(dict.fromkeys(hosts))):
+        log.info("created a self-signed TLS certificate for Trino: %s", layout.tls_cert)
+    access = access_config(settings)
+    catalog = str(settings.get("trino.catalog"))
+    password_db = layout.etc / "password.db"
+    previous = password_db.read_text(encoding="utf-8") if password_db.exists() else ""
+    security_files = {
+        "rules.json": rules_json(access, catalog),
+        "group.txt": group_file(access),
+        "password.db": password_file({login: password(settings, login)
+                                      for login in access.logins}, previous),
+    }
+    files = etc_files(
+        env=settings.env,
+        catalog=catalog,
+        port=int(settings.get("trino.port")),
+        heap=str(settings.get("trino.heap")),
+        layout=layout,
+        internal_port=internal_port(settings),
+        audit_port=audit_receiver.port(settings),
+        security_files=security_files,
+    )
     for relative, text in files.items():
         target = layout.etc / relative
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
+            if relative == "password.db":
+                target.chmod(0o600)
     return layout.etc
+
+
+def config_fingerprint(settings: Settings) -> str:
+    """Hash of the etc files Trino reads only at start (not the ones it reloads by itself)."""
+    layout = _layout(settings)
+    reloaded = {"rules.json", "group.txt", "password.db"}
+    digest = hashlib.sha256()
+    for path in sorted(layout.etc.rglob("*")):
+        if path.is_file() and path.name not in reloaded:
+            digest.update(str(path.relative_to(layout.etc)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,8 +361,11 @@ def _our_pid(layout: TrinoLayout) -> int | None:
 
 
 def _info(settings: Settings, timeout: float = 2.0) -> dict[str, Any] | None:
+    cert = certificate(settings)
+    context = ssl.create_default_context(cafile=str(cert)) if cert.exists() else None
     try:
-        with urllib.request.urlopen(f"{_url(settings)}/v1/info", timeout=timeout) as response:
+        with urllib.request.urlopen(f"{_url(settings)}/v1/info", timeout=timeout,
+                                    context=context) as response:
             return json.loads(response.read().decode("utf-8"))
     except (OSError, ValueError, urllib.error.URLError):
         return None
@@ -328,37 +398,48 @@ def status(settings: Settings) -> dict[str, Any]:
 
 
 def start(settings: Settings, timeout: float = START_TIMEOUT_S) -> dict[str, Any]:
-    """Start Trino in the background and wait until it answers ``SELECT 1``; no-op if healthy."""
-    current = status(settings)
-    if current["healthy"]:
-        return current
+    """Start Trino (and its audit receiver) and wait until it answers ``SELECT 1``.
+
+    No-op when it already runs healthy with the current configuration; a server started with
+    an older configuration (port, TLS, listeners) is restarted so the running one never drifts
+    from what ``conf/`` says.
+    """
     home = home_dir(settings)
     if _missing_plugins(home, _plugins(settings)) != []:
         raise LakehouseError(f"Trino is not installed in {home}", "run make setup")
-    port = int(settings.get("trino.port"))
-    if current["running"] and _launched_port(settings) not in (None, port):
-        log.warning("Trino runs on port %s but trino.port is %s now; restarting it",
-                    _launched_port(settings), port)
-        stop(settings)
-        current = status(settings)
     write_config(settings)
+    current = status(settings)
+    if current["running"] and _launched_state(settings).get("config") != config_fingerprint(
+            settings):
+        log.warning("Trino's configuration changed since it started; restarting it")
+        stop(settings, receiver=False)
+        current = status(settings)
     if not current["running"]:
         _check_port(settings)
+    audit_receiver.start(settings)  # before Trino, so no query event is posted into the void
+    if current["healthy"]:
+        return current
+    if not current["running"]:
         _launch(settings, home, find_java(settings))
     return _wait_healthy(settings, timeout)
 
 
-def _launched_port(settings: Settings) -> int | None:
+def _launched_state(settings: Settings) -> dict[str, Any]:
     try:
         state = json.loads(_layout(settings).state_file.read_text(encoding="utf-8"))
-        return int(state["port"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
 
 
 def _check_port(settings: Settings) -> None:
     """Refuse to start when something else (even another Trino) holds the configured port."""
-    host, port = str(settings.get("trino.host")), int(settings.get("trino.port"))
+    host = str(settings.get("trino.host"))
+    if not _port_free("127.0.0.1", internal_port(settings)):
+        raise LakehouseError(
+            f"Trino's internal port {internal_port(settings)} is in use by another program",
+            f"stop it, or set trino.internal_port in conf/{settings.env}.yaml to a free port")
+    port = int(settings.get("trino.port"))
     if _port_free(host, port):
         return
     info = _info(settings)
@@ -378,6 +459,7 @@ def _launch(settings: Settings, home: Path, java_home: Path) -> None:
     env = dict(os.environ)
     env["JAVA_HOME"] = str(java_home)
     env["PATH"] = f"{java_home / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env[SHARED_SECRET_ENV] = read_secret(settings, "trino_shared_secret")
     cmd = [
         str(home / "bin" / "launcher"), "start",
         f"--etc-dir={layout.etc}",
@@ -391,7 +473,8 @@ def _launch(settings: Settings, home: Path, java_home: Path) -> None:
              java_home)
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120,
                             check=False)
-    state = {"port": int(settings.get("trino.port")), "java": str(java_home)}
+    state = {"port": int(settings.get("trino.port")), "java": str(java_home),
+             "config": config_fingerprint(settings)}
     layout.state_file.write_text(json.dumps(state), encoding="utf-8")
     if result.returncode != 0:
         raise LakehouseError(
@@ -448,8 +531,17 @@ def _select_one(settings: Settings) -> bool:
         return False
 
 
-def stop(settings: Settings, timeout: float = STOP_TIMEOUT_S) -> None:
-    """Stop this environment's Trino (SIGTERM, then SIGKILL after ``timeout``); no-op if down."""
+def stop(settings: Settings, timeout: float = STOP_TIMEOUT_S, receiver: bool = True) -> None:
+    """Stop this environment's Trino (SIGTERM, then SIGKILL after ``timeout``); no-op if down.
+
+    The audit receiver stops after Trino, so the last queries' events still reach the spool.
+    """
+    _stop_server(settings, timeout)
+    if receiver:
+        audit_receiver.stop(settings)
+
+
+def _stop_server(settings: Settings, timeout: float) -> None:
     layout = _layout(settings)
     pid = _our_pid(layout)
     if pid is None:
@@ -496,15 +588,29 @@ def _is_zombie(pid: int) -> bool:
 
 
 def connect(settings: Settings, user: str | None = None):
-    """A ``trino.dbapi.Connection`` to this environment's Trino, default catalog set."""
+    """A ``trino.dbapi.Connection`` to this environment's Trino over HTTPS, logged in as
+    ``user`` (default: the service login ``trino.user``) with that login's password; the server
+    certificate is verified against the one made at setup. Default catalog set.
+
+    The HTTP session ignores ``REQUESTS_CA_BUNDLE`` and proxy variables (``trust_env``): requests
+    lets that variable override a session's own ``verify`` (psf/requests#3829), which would check
+    our self-signed certificate against the system CAs and fail.
+    """
+    import requests
     import trino
 
+    login = user or str(settings.get("trino.user"))
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = str(certificate(settings))
     return trino.dbapi.connect(
         host=str(settings.get("trino.host")),
         port=int(settings.get("trino.port")),
-        user=user or str(settings.get("trino.user")),
+        user=login,
         catalog=str(settings.get("trino.catalog")),
-        http_scheme="http",
+        http_scheme="https",
+        auth=trino.auth.BasicAuthentication(login, password(settings, login)),
+        http_session=session,
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from pipelines.errors import LakehouseError
 
 LOCAL_SCHEME = "local://"
+SHARED_SECRET_ENV = "LAKEHOUSE_TRINO_SHARED_SECRET"
 MIN_HEAP_MB = 1024
 
 # Recommended Trino JVM flags (core/docker/default/etc/jvm.config of Trino 47x) minus the RAM
@@ -78,6 +79,16 @@ class TrinoLayout:
         return self.root / "running.json"
 
     @property
+    def tls_pem(self) -> Path:
+        """Private key + self-signed certificate Trino serves HTTPS with (0600)."""
+        return self.root / "tls" / "trino.pem"
+
+    @property
+    def tls_cert(self) -> Path:
+        """The certificate alone: what clients verify the server against."""
+        return self.root / "tls" / "trino.crt"
+
+    @property
     def metastore(self) -> Path:
         return self.root / "metastore"
 
@@ -128,9 +139,13 @@ def jvm_config(heap: str, layout: TrinoLayout) -> str:
     return "\n".join(lines) + "\n"
 
 
-def config_properties(port: int, heap: str, layout: TrinoLayout) -> dict[str, str]:
+def config_properties(port: int, heap: str, layout: TrinoLayout,
+                      internal_port: int) -> dict[str, str]:
     """Single-node coordinator sized for a 2-core box: half the heap for queries, 30% headroom.
 
+    Clients reach Trino only over HTTPS on ``port`` and must log in with a password; plain HTTP
+    stays on ``internal_port`` (loopback) for the coordinator's own calls, authenticated by the
+    shared secret, which Trino reads from the environment so it never sits in a file.
     Trino refuses to start when query memory + headroom exceed the heap, and below 1 GiB it has
     too little left for itself, so smaller heaps are rejected here with a readable message.
     """
@@ -145,8 +160,13 @@ def config_properties(port: int, heap: str, layout: TrinoLayout) -> dict[str, st
     return {
         "coordinator": "true",
         "node-scheduler.include-coordinator": "true",
-        "http-server.http.port": str(port),
-        "discovery.uri": f"http://127.0.0.1:{port}",
+        "http-server.http.port": str(internal_port),
+        "http-server.https.enabled": "true",
+        "http-server.https.port": str(port),
+        "http-server.https.keystore.path": str(layout.tls_pem),
+        "http-server.authentication.type": "PASSWORD",
+        "internal-communication.shared-secret": "${ENV:%s}" % SHARED_SECRET_ENV,
+        "discovery.uri": f"http://127.0.0.1:{internal_port}",
         "query.max-memory": f"{query_mb}MB",
         "query.max-memory-per-node": f"{query_mb}MB",
         "memory.heap-headroom-per-node": f"{headroom_mb}MB",
@@ -183,15 +203,53 @@ def catalog_properties(layout: TrinoLayout) -> dict[str, str]:
     }
 
 
-def etc_files(env: str, catalog: str, port: int, heap: str, layout: TrinoLayout) -> dict[str, str]:
-    """All files of ``<var>/trino/etc`` keyed by their path relative to that folder."""
+def security_properties(layout: TrinoLayout, audit_port: int) -> dict[str, dict[str, str]]:
+    """Password logins, groups, file-based access control and the audit event listener."""
+    etc = layout.etc
     return {
+        "password-authenticator.properties": {
+            "password-authenticator.name": "file",
+            "file.password-file": str(etc / "password.db"),
+        },
+        "group-provider.properties": {
+            "group-provider.name": "file",
+            "file.group-file": str(etc / "group.txt"),
+        },
+        "access-control.properties": {
+            "access-control.name": "file",
+            "security.config-file": str(etc / "rules.json"),
+            "security.refresh-period": "5s",
+        },
+        # Every completed query (user, SQL, tables and columns read) is posted to the audit
+        # receiver, which spools it for `lakehouse audit collect` (privacy/query_audit.py).
+        "event-listener.properties": {
+            "event-listener.name": "http",
+            "http-event-listener.log-completed": "true",
+            "http-event-listener.connect-ingest-uri": f"http://127.0.0.1:{audit_port}/events",
+            "http-event-listener.connect-retry-count": "5",
+        },
+    }
+
+
+def etc_files(env: str, catalog: str, port: int, heap: str, layout: TrinoLayout,
+              internal_port: int, audit_port: int,
+              security_files: Mapping[str, str]) -> dict[str, str]:
+    """All files of ``<var>/trino/etc`` keyed by their path relative to that folder.
+
+    ``security_files`` are the rendered ``rules.json``, ``group.txt`` and ``password.db``.
+    """
+    files = {
         "node.properties": render_properties(node_properties(env, layout)),
         "jvm.config": jvm_config(heap, layout),
-        "config.properties": render_properties(config_properties(port, heap, layout)),
+        "config.properties": render_properties(
+            config_properties(port, heap, layout, internal_port)),
         "log.properties": render_properties(log_properties()),
         f"catalog/{catalog}.properties": render_properties(catalog_properties(layout)),
     }
+    for name, props in security_properties(layout, audit_port).items():
+        files[name] = render_properties(props)
+    files.update(security_files)
+    return files
 
 
 def to_local_uri(path: Path, root: Path) -> str:

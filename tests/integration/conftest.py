@@ -41,7 +41,7 @@ def _clean_test_state(settings) -> None:
     catalog = settings.get("trino.catalog")
     for (schema, table) in trino.query(settings, f"select table_schema, table_name from "
                                        f"{catalog}.information_schema.tables where "
-                                       f"table_schema = 'gold'"):
+                                       f"table_schema in ('gold', 'ops')"):
         trino.query(settings, f"call {catalog}.system.unregister_table('{schema}', '{table}')")
     with postgres.connect(settings) as conn:
         ensure_schema(conn)

@@ -72,22 +72,34 @@ def test_catalog_is_delta_on_local_fs_rooted_at_var(tmp_path):
 
 
 def test_config_properties_single_node_on_loopback_sized_from_heap(tmp_path):
-    props = config_properties(8092, "2G", TrinoLayout(tmp_path))
+    layout = TrinoLayout(tmp_path)
+    props = config_properties(8092, "2G", layout, internal_port=9092)
     assert props["coordinator"] == "true"
     assert props["node-scheduler.include-coordinator"] == "true"
-    assert props["http-server.http.port"] == "8092"
-    assert props["discovery.uri"] == "http://127.0.0.1:8092"
+    assert props["http-server.https.port"] == "8092"
+    assert props["http-server.https.keystore.path"] == str(layout.tls_pem)
+    assert props["http-server.authentication.type"] == "PASSWORD"
+    assert props["http-server.http.port"] == "9092"
+    assert props["discovery.uri"] == "http://127.0.0.1:9092"
+    # the shared secret is read from the environment, never written into a file
+    assert props["internal-communication.shared-secret"].startswith("${ENV:")
     assert props["query.max-memory-per-node"] == "1024MB"
     assert props["memory.heap-headroom-per-node"] == "614MB"
 
 
 def test_etc_files_cover_node_jvm_config_log_and_catalog(tmp_path):
     layout = TrinoLayout(tmp_path)
-    files = etc_files(env="test", catalog="delta", port=8092, heap="2G", layout=layout)
+    files = etc_files(env="test", catalog="delta", port=8092, heap="2G", layout=layout,
+                      internal_port=9092, audit_port=10092,
+                      security_files={"rules.json": "{}", "group.txt": "", "password.db": ""})
     assert set(files) == {
         "node.properties", "jvm.config", "config.properties", "log.properties",
-        "catalog/delta.properties",
+        "catalog/delta.properties", "password-authenticator.properties",
+        "group-provider.properties", "access-control.properties", "event-listener.properties",
+        "rules.json", "group.txt", "password.db",
     }
+    listener = _parse(files["event-listener.properties"])
+    assert listener["http-event-listener.connect-ingest-uri"] == "http://127.0.0.1:10092/events"
     node = _parse(files["node.properties"])
     assert node["node.environment"] == "test"
     assert node["node.data-dir"] == str(tmp_path / "trino" / "data")
@@ -114,7 +126,7 @@ def test_parse_size_mb_rejects_garbage():
 
 def test_heaps_below_one_gig_are_refused_before_trino_would_fail(tmp_path):
     with pytest.raises(LakehouseError, match="below the 1G"):
-        config_properties(8092, "512M", TrinoLayout(tmp_path))
+        config_properties(8092, "512M", TrinoLayout(tmp_path), internal_port=9092)
 
 
 def test_startup_error_hint_is_read_from_the_server_log(tmp_path):
