@@ -60,7 +60,6 @@ def bench_settings(customers: int, event_log: bool) -> Settings:
     var_dir = base.var_dir / f"bench_{customers}"
     overrides = bench_overrides(var_dir, customers)
     if event_log:  # Spark event logs for profiling the worst stage (spark.conf keys hold dots)
-        (var_dir / "spark-events").mkdir(parents=True, exist_ok=True)
         overrides["spark.conf"] = {**base.get("spark.conf"), "spark.eventLog.enabled": "true",
                                    "spark.eventLog.dir": f"file://{var_dir / 'spark-events'}"}
     return base.with_overrides(overrides)
@@ -88,7 +87,7 @@ def fresh_services(settings: Settings) -> float:
     for module in (trino, postgres):
         module.stop(settings)
     shutil.rmtree(settings.var_dir, ignore_errors=True)
-    settings.var_dir.mkdir(parents=True)
+    (settings.var_dir / "spark-events").mkdir(parents=True)  # Spark refuses a missing dir
     trino.install(settings)
     postgres.install(settings)
     for module in (trino, postgres):
@@ -145,7 +144,7 @@ def stage_plan(settings: Settings, run_id: str) -> list[tuple[str, Any, list]]:
 def brief(stage: str, result: dict) -> dict:
     """The few figures of a step's report worth keeping next to its time."""
     if stage == "generate":
-        return {"total_records": result.get("total_records")}
+        return {"landing_records": sum(result.get("records", {}).values())}
     if stage == "bronze":
         return {"landed": sum(r.get("landed", 0) for r in result.values())}
     if stage == "identity":

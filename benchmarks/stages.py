@@ -63,8 +63,12 @@ class PeakSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.observe(self._measure())
+            self.sample()
             self._stop.wait(self._interval)
+
+    def sample(self) -> None:
+        """Measure now (also called at stage edges, so short stages get a value)."""
+        self.observe(self._measure())
 
     def observe(self, value: float) -> None:
         with self._lock:
@@ -98,9 +102,9 @@ class StageLog:
         """Time one stage; an exception is recorded (and re-raised) so a partial run says why."""
         entry: dict[str, Any] = {}
         self.stages[name] = entry
-        if self.sampler:
-            self.sampler.observe(self.sampler._measure())
+        if self.sampler:  # a new window that starts with the size at the stage's start
             self.sampler.reset()
+            self.sampler.sample()
         self.sub = {}
         wall, cpu = time.perf_counter(), time.process_time()
         try:
@@ -112,7 +116,7 @@ class StageLog:
             entry["seconds"] = round(time.perf_counter() - wall, 2)
             entry["python_cpu_seconds"] = round(time.process_time() - cpu, 2)
             if self.sampler:
-                self.sampler.observe(self.sampler._measure())
+                self.sampler.sample()
                 entry["peak_rss_mb"] = round(self.sampler.reset())
             if self.sub:
                 entry["parts_seconds"] = {k: round(v, 2) for k, v in self.sub.items()}
