@@ -42,8 +42,11 @@ test-integration: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pipelines ml quality privacy dags tests benchmarks
 
+## bench: the main job per stage at CUSTOMERS (default 10000) with single-node references, in
+## var/<env>/bench_<N> (own Trino + PostgreSQL state on the env's ports: stop the env's services
+## first) -> benchmarks/results/pipeline_<N>.json and pipeline_scaling.png
 bench: $(STAMP)
-	$(PY) benchmarks/bench_generate.py --customers $${CUSTOMERS:-100000}
+	$(PY) benchmarks/bench_pipeline.py --customers $${CUSTOMERS:-10000}
 
 services-up: $(STAMP)
 	$(LAKEHOUSE) services up
