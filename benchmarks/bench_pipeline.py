@@ -262,6 +262,12 @@ def main() -> None:
         write(report, out)
         if not args.keep_services:
             stop_services(settings)
+    if not args.no_event_log:
+        from eventlog import profile_stages
+
+        report["spark_event_log"] = profile_stages(settings.var_dir / "spark-events",
+                                                   report["stages"])
+        write(report, out)
     from plot import plot_scaling
 
     log.info("results in %s; plot %s", out, plot_scaling(RESULTS))

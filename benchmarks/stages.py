@@ -106,6 +106,7 @@ class StageLog:
             self.sampler.reset()
             self.sampler.sample()
         self.sub = {}
+        entry["start_epoch"] = round(time.time(), 3)  # to find the stage in Spark's event log
         wall, cpu = time.perf_counter(), time.process_time()
         try:
             yield entry

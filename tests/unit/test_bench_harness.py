@@ -112,3 +112,32 @@ def test_plot_series_per_stage_sorted_by_size_without_failed_stages():
     ]
     assert plot.series(results) == {"bronze": [(2000, 40.0), (10000, 80.0)],
                                     "gold": [(2000, 60.0)]}
+
+
+def test_union_of_spark_job_intervals_counts_overlaps_once():
+    import eventlog
+
+    assert eventlog.union_seconds([(0, 10), (5, 12), (20, 25), (21, 22)]) == 17
+    assert eventlog.union_seconds([]) == 0
+
+
+def test_event_log_summary_keeps_only_the_stage_window():
+    import eventlog
+
+    events = [
+        {"Event": "SparkListenerJobStart", "Job ID": 1, "Submission Time": 1_000},
+        {"Event": "SparkListenerJobEnd", "Job ID": 1, "Completion Time": 3_000},
+        {"Event": "SparkListenerJobStart", "Job ID": 2, "Submission Time": 9_000},  # outside
+        {"Event": "SparkListenerStageCompleted", "Stage Info": {
+            "Submission Time": 1_100, "Completion Time": 2_900, "Stage Name": "merge at x.py:1",
+            "Number of Tasks": 4}},
+        {"Event": "SparkListenerTaskEnd", "Task Info": {"Launch Time": 1_200},
+         "Task Metrics": {"Executor Run Time": 1_500, "Executor CPU Time": 1_000_000_000,
+                          "JVM GC Time": 100}},
+    ]
+    summary = eventlog.summarise(events, 0, 5_000)
+    assert summary["spark_jobs"] == 1 and summary["tasks"] == 1
+    assert summary["seconds_with_a_spark_job_running"] == 2.0
+    assert summary["share_driver_side"] == 0.6
+    assert summary["executor_cpu_seconds"] == 1.0
+    assert summary["longest_spark_stages"][0]["name"] == "merge at x.py:1"
