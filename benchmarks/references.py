@@ -66,7 +66,7 @@ def splink_duckdb(spark, settings: Settings) -> dict[str, Any]:
     scores = pairwise_scores(rows)
     return {"seconds": round(seconds, 2), "records": len(frame),
             "pairs_above_threshold": int(predictions.as_duckdbpyrelation().count("*")
-                                         .fetchone()[0]),
+                                         .fetchall()[0][0]),
             **{k: scores[k] for k in ("precision", "recall", "f1")},
             "note": "Splink only: no deterministic rules, guardrails or stable ids; time excludes "
                     "reading and decrypting silver (shared with the job)"}
@@ -114,31 +114,50 @@ def external_tables(models: dict[str, dict[str, Any]], names: list[str]) -> list
     return sorted(out)
 
 
+# Where sqlglot's Spark -> DuckDB translation is wrong for our SQL, the Spark function is renamed
+# to a DuckDB macro before transpiling (sqlglot passes unknown functions through):
+# unix_timestamp(<timestamp>) is read as unix_timestamp(<string>) and becomes strptime().
+SPARK_RENAMES = {r"\bunix_timestamp\(": "bench_unix_ts("}
+DUCKDB_MACROS = ("create or replace macro bench_unix_ts(x) as epoch(cast(x as timestamp))",)
+
+
 def to_duckdb(sql: str) -> str:
     """Spark SQL -> DuckDB SQL with sqlglot (the dialect gap is functions and types)."""
     import sqlglot
 
+    for pattern, replacement in SPARK_RENAMES.items():
+        sql = re.sub(pattern, replacement, sql, flags=re.IGNORECASE)
     return ";\n".join(sqlglot.transpile(sql.strip().rstrip(";"), read="spark", write="duckdb"))
 
 
-def duckdb_gold(spark, settings: Settings, out_dir: Path) -> dict[str, Any]:
+def duckdb_gold(spark, settings: Settings, out_dir: Path, keep_going: bool = False
+                ) -> dict[str, Any]:
     """The compiled gold SQL of ``GOLD_TARGETS`` in DuckDB over silver Parquet; seconds, rows."""
     import duckdb
 
     models = compiled_models(settings.var_dir / "dbt" / "target" / "compiled")
     names = upstream(models, GOLD_TARGETS)
     lake = settings.path("paths.lake")
-    files = {}
+    files, empty = {}, {}
     for schema, table in external_tables(models, names):
         frame = spark.read.format("delta").load(str(lake / schema / table))
         files[(schema, table)] = [f.replace("file://", "") for f in frame.inputFiles()]
+        if not files[(schema, table)]:  # no file to read a schema from: an empty Arrow table
+            empty[(schema, table)] = frame.limit(0).toArrow()
     out_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     con.execute("set timezone = 'UTC'")
     started = time.perf_counter()
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
+    for macro in DUCKDB_MACROS:
+        con.execute(macro)
     for (schema, table), paths in files.items():
+        if (schema, table) in empty:
+            con.register("_empty", empty[(schema, table)])
+            con.execute(f"create table {schema}.{table} as select * from _empty")
+            con.unregister("_empty")
+            continue
         con.execute(f"create view {schema}.{table} as select * from read_parquet("
                     f"{json.dumps(paths)}, union_by_name = true)")
     failed = {}
@@ -149,18 +168,34 @@ def duckdb_gold(spark, settings: Settings, out_dir: Path) -> dict[str, Any]:
                         f"{to_duckdb(models[name]['sql'])}")
         except Exception as exc:  # noqa: BLE001 - a dialect gap is reported, not fatal
             failed[name] = str(exc).splitlines()[0][:300]
-            break
-    rows = {}
+            if not keep_going:
+                break
     if not failed:
         for target in GOLD_TARGETS:
             out = out_dir / f"{target}.parquet"
             con.execute(f"copy gold.{target} to '{out}' (format parquet)")
-            rows[target] = con.execute(f"select count(*) from gold.{target}").fetchone()[0]
     seconds = time.perf_counter() - started
+    agreement = {} if failed else {
+        t: {"duckdb": con.execute(AGREEMENT[t].format(table=f"gold.{t}")).fetchone(),
+            "spark": tuple(spark.sql(AGREEMENT[t].format(
+                table=f"delta.`{lake / 'gold' / t}`")).first())}
+        for t in GOLD_TARGETS}
     con.close()
     return {"seconds": round(seconds, 2), "models": len(names), "input_tables": len(files),
-            "input_files": sum(len(v) for v in files.values()), "rows": rows,
-            "failed": failed}
+            "input_files": sum(len(v) for v in files.values()), "failed": failed,
+            "agreement_with_spark_gold": agreement,
+            "same_results": bool(agreement) and all(
+                tuple(v["duckdb"]) == tuple(v["spark"]) for v in agreement.values())}
+
+
+# The same aggregates on both engines' outputs: rows, customers and a few measures.
+AGREEMENT = {
+    "customer_360": "select count(*), count(distinct customer_id), sum(flights_total), "
+                    "sum(interactions_total), cast(round(sum(revenue_total_eur)) as bigint) "
+                    "from {table}",
+    "fct_customer_timeline": "select count(*), count(distinct customer_id), max(sequence_no), "
+                             "count(distinct event_type) from {table}",
+}
 
 
 def dbt_gold_subset(spark, settings: Settings) -> dict[str, Any]:
