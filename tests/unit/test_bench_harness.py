@@ -141,3 +141,15 @@ def test_event_log_summary_keeps_only_the_stage_window():
     assert summary["share_driver_side"] == 0.6
     assert summary["executor_cpu_seconds"] == 1.0
     assert summary["longest_spark_stages"][0]["name"] == "merge at x.py:1"
+
+
+def test_estimate_fits_fixed_and_per_customer_cost_through_the_two_largest_sizes():
+    import estimate
+
+    model = estimate.fit([(1000, 50.0), (2000, 60.0), (10000, 100.0)])
+    assert model["fixed_s"] == pytest.approx(50.0)
+    assert model["per_customer_s"] == pytest.approx(0.005)
+    assert model["exponent"] == 0.32  # log(100/60) / log(10000/2000)
+    assert estimate.fit([(1000, 50.0)]) is None
+    # 1M customers: 50 s fixed + 5000 s variable, of which 80 % runs 10x faster
+    assert estimate.project(model, 1_000_000, speedup=10, parallel=0.8) == pytest.approx(1450)
