@@ -14,14 +14,30 @@ from pathlib import Path
 from typing import Any
 
 
+def _open(path: Path):
+    """Text lines of an event-log file; Spark 4 compresses them with zstd by default."""
+    import io
+
+    if path.suffix != ".zstd":
+        return path.open(encoding="utf-8", errors="replace")
+    import zstandard
+
+    reader = zstandard.ZstdDecompressor().stream_reader(path.open("rb"), read_across_frames=True)
+    return io.TextIOWrapper(reader, encoding="utf-8", errors="replace")
+
+
 def read_events(folder: Path) -> list[dict[str, Any]]:
     """Every event of every event-log file under ``folder`` (plain or rolling layout)."""
     events = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".crc"):
-        with path.open(encoding="utf-8", errors="replace") as handle:
+    for path in sorted(p for p in folder.rglob("events_*") if p.is_file()):
+        with _open(path) as handle:
             for line in handle:
-                if line.startswith("{"):
-                    events.append(json.loads(line))
+                try:
+                    event = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # the last line of a log still being written
+                if isinstance(event, dict):
+                    events.append(event)
     return events
 
 
