@@ -227,6 +227,8 @@ def main() -> None:
     parser.add_argument("--no-event-log", action="store_true",
                         help="do not write Spark event logs (var/<env>/bench_<N>/spark-events)")
     parser.add_argument("--keep-services", action="store_true")
+    parser.add_argument("--until", default=None,
+                        help="stop after this stage (a partial run on a busy host)")
     parser.add_argument("--references-only", action="store_true",
                         help="re-run only the references on the lake an earlier run left in "
                              "var/<env>/bench_<N>, into its pipeline_<N>.json")
@@ -262,6 +264,9 @@ def main() -> None:
             write(report, out)
             run_references_after(name, settings, report, args.customers, args.sentiment_texts)
             write(report, out)
+            if name == args.until:
+                report["stopped_after"] = name
+                break
     finally:
         sampler.stop()
         report["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
