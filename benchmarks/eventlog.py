@@ -14,6 +14,10 @@ from pathlib import Path
 from typing import Any
 
 
+WANTED = tuple(f'{{"Event":"SparkListener{kind}"' for kind in
+               ("JobStart", "JobEnd", "StageCompleted", "TaskEnd"))
+
+
 def _open(path: Path):
     """Text lines of an event-log file; Spark 4 compresses them with zstd by default."""
     import io
@@ -32,6 +36,8 @@ def read_events(folder: Path) -> list[dict[str, Any]]:
     for path in sorted(p for p in folder.rglob("events_*") if p.is_file()):
         with _open(path) as handle:
             for line in handle:
+                if not line.startswith(WANTED):
+                    continue  # SQL plans and block updates: most of the bytes, none needed
                 try:
                     event = json.loads(line)
                 except json.JSONDecodeError:
