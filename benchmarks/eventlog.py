@@ -13,7 +13,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-
 WANTED = tuple(f'{{"Event":"SparkListener{kind}"' for kind in
                ("JobStart", "JobEnd", "StageCompleted", "TaskEnd"))
 

@@ -50,7 +50,8 @@ def splink_duckdb(spark, settings: Settings) -> dict[str, Any]:
     frame = records.select(*cols).toPandas()  # clear PII in this process's memory only
     threshold = float(gconf["threshold"])
     started = time.perf_counter()
-    linker = Linker(frame, splink_settings(conf, fields, "dedupe_only"), DuckDBAPI())
+    db_api = DuckDBAPI()
+    linker = Linker(db_api.register(frame), splink_settings(conf, fields, "dedupe_only"))
     engine.train(linker, conf, fields, len(frame))
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
