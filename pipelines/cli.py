@@ -103,12 +103,23 @@ def run(
 
 
 @app.command()
-def sql(query: Annotated[str, typer.Argument(help="SQL for Trino, e.g. 'select 1'.")]) -> None:
-    """Run one query through Trino (catalog set) and print the rows, tab-separated."""
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL for Trino, e.g. 'select 1'.")],
+    as_login: Annotated[str | None, typer.Option(
+        "--as", help="Trino login (conf/privacy/trino_access.yaml), e.g. analyst; default: "
+                     "the service login trino.user.")] = None,
+) -> None:
+    """Run one query through Trino (HTTPS, catalog set) and print the rows, tab-separated."""
     from pipelines.services import trino
 
-    for row in trino.query(load_settings(), query):
-        typer.echo("\t".join("" if v is None else str(v) for v in row))
+    connection = trino.connect(load_settings(), as_login)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(query)
+        for row in cursor.fetchall():
+            typer.echo("\t".join("" if v is None else str(v) for v in row))
+    finally:
+        connection.close()
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -188,6 +188,13 @@ def step_publish(settings: Settings) -> dict:
         "query_audit": collect(settings).to_dict()}
 
 
+def step_audit_collect(settings: Settings) -> dict:
+    """Spooled Trino query events -> ops.audit_log (hourly DAG ``query_audit``)."""
+    from privacy.query_audit import collect
+
+    return collect(settings).to_dict()
+
+
 def step_retention(settings: Settings, as_of: str | None = None) -> dict:
     """Delete rows past conf/privacy/retention.yaml's periods, VACUUM, audit (daily DAG
     ``privacy_retention``)."""
@@ -358,6 +365,7 @@ STEPS = {
     "propensity_score": step_propensity_score,
     "nba": step_nba,
     "publish": step_publish,
+    "audit_collect": step_audit_collect,
 }
 
 

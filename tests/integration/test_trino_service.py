@@ -68,7 +68,7 @@ def _trino_count(settings, table):
 def test_status_reports_a_healthy_server(trino_service):
     state = trino.status(trino_service)
     assert state["running"] and state["healthy"]
-    assert state["port"] == 8092 and state["url"] == "http://127.0.0.1:8092"
+    assert state["port"] == 8092 and state["url"] == "https://127.0.0.1:8092"
     assert trino.query(trino_service, "SELECT node_version FROM system.runtime.nodes") == [("476",)]
 
 

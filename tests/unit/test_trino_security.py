@@ -53,7 +53,7 @@ def test_the_shipped_access_file_has_the_five_roles_and_a_service_login():
 def test_analyst_rule_masks_identifiers_and_is_evaluated_as_the_service():
     rule = _first_table_rule(_rules(), "analyst", "gold", "dim_customer")
     masks = {c["name"]: c for c in rule["columns"]}
-    assert masks["loyalty_number"]["mask"] == "'**********'"
+    assert masks["loyalty_number"]["mask"] == "if(loyalty_number IS NULL, NULL, '**********')"
     assert masks["loyalty_number"]["mask_environment"] == {"user": "lakehouse"}
     assert rule["privileges"] == ["SELECT"]
 
