@@ -180,3 +180,14 @@ def test_batch_rows_continue_the_chain():
     assert first_broken(rows) is None
     rows[1] = {**rows[1], "actor": "mallory"}
     assert first_broken(rows)["seq"] == 2
+
+
+def test_receiver_spools_one_line_per_event_without_query_plans(tmp_path):
+    from pipelines.services.audit_receiver import append_event
+
+    event = {"metadata": {"queryId": "q1", "plan": "x" * 1000, "jsonPlan": "{}", "query": "a\nb"}}
+    path = append_event(tmp_path, json.dumps(event, indent=1).encode())
+    append_event(tmp_path, b"not json\nat all")
+    first, second = path.read_bytes().splitlines()
+    assert json.loads(first) == {"metadata": {"queryId": "q1", "query": "a\nb"}}
+    assert second == b"not json at all"
