@@ -301,8 +301,10 @@ def references_only(settings: Settings, out: Path, args) -> None:
     for module in (trino, postgres):
         module.start(settings)
     try:
-        for name, entry in report["stages"].items():
-            if "error" not in entry and not set(REFERENCES.get(name, ())) <= set(done):
+        for name in report["stages"]:
+            # a stage that failed part-way (e.g. a dbt test) may still leave what its
+            # reference reads; a reference that cannot run records its own error
+            if not set(REFERENCES.get(name, ())) <= set(done):
                 run_references_after(name, settings, report, args.customers,
                                      args.sentiment_texts)
                 write(report, out)
