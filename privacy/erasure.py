@@ -7,7 +7,8 @@ Steps, in an order that makes a crashed erasure safe to re-run with the same req
    silver filter (``privacy.exclusions``) keeps them out of every later run;
 3. delete their PostgreSQL CMP rows in one transaction (fails early if PostgreSQL is down);
 4. destroy their data keys (crypto-shredding: their PII is unreadable in every Delta version);
-5. delete their silver rows, their bronze rows (PNRs: redact the passenger), gold rows of
+5. delete their silver rows, their bronze rows (PNRs: redact the passenger), the quarantined
+   raw rows carrying one of their identifiers, gold rows of
    every table with ``customer_id`` and the configured extras, and last their identity rows
    (the id is logged as retired in ``ops.identity_merges``, so it is never issued again);
 6. VACUUM every changed table with zero retention, so no older version holds them;
@@ -16,8 +17,10 @@ Steps, in an order that makes a crashed erasure safe to re-run with the same req
 A request already in ``ops.erasure_requests`` is reported as "already erased" and nothing runs.
 A crash before step 7 is recovered by running the same request again, unless it came after the
 identity rows went (then the customer is unknown; the rest is already done). Left as they are:
-the landing folder (the source systems' drop zone, cleaned by its own retention), quarantined
-raw rows, ``ops.identity_merges`` evidence (record keys, no PII). Time per erasure: see
+the landing folder (the source systems' drop zone, cleaned by its own retention),
+``ops.identity_merges`` evidence (record keys, no PII), and ``ops.audit_log`` (append-only
+evidence kept under Art. 17(3)(b); the SQL text of a Trino query may quote an identifier a user
+typed, readable by the DPO role only). Time per erasure: see
 ``timings_s`` in each certificate (about 5 minutes on the shared two-core box at load ~14,
 most of it 24 VACUUMs).
 """
@@ -179,6 +182,7 @@ def _erase(spark, settings: Settings, conf: dict, found, request_ref: str) -> di
     from privacy.erasure_purge import (
         delete_all,
         delete_postgres,
+        delete_quarantined,
         purge_history,
         tables_with_customer_id,
     )
@@ -199,6 +203,7 @@ def _erase(spark, settings: Settings, conf: dict, found, request_ref: str) -> di
     changes += _orphaned_bookings(spark, settings, conf, found)
     lap("silver")
     changes += delete_bronze(spark, settings, conf, found)
+    changes += delete_quarantined(spark, settings, conf, found.identifiers(conf))
     lap("bronze")
     customer = F.col("customer_id") == found.customer_id
     extra = [(s["table"], cond) for s in conf.get("gold_extra", [])

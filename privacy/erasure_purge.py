@@ -94,6 +94,34 @@ def delete_all(spark, settings: Settings, jobs: list[tuple[str, Any]]) -> list[T
     return [c for c in done if c is not None]
 
 
+def quarantine_tokens(identifiers: set[tuple[str, str]], min_token: int) -> list[str]:
+    """The strings a quarantined raw line of the customer would contain (pure): every
+    identifier value, split at "/" (``<locator>/<ticket>``), parts of ``min_token``+ chars."""
+    return sorted({part.strip() for _, value in identifiers for part in str(value).split("/")
+                   if len(part.strip()) >= min_token})
+
+
+def token_pattern(tokens: list[str]) -> str:
+    """A Java/Python regex matching any of ``tokens`` as a whole token (pure)."""
+    import re
+
+    return "(?<![A-Za-z0-9])(?:" + "|".join(re.escape(t) for t in tokens) + ")(?![A-Za-z0-9])"
+
+
+def delete_quarantined(spark, settings: Settings, conf: dict,
+                       identifiers: set[tuple[str, str]]) -> list[TableChange]:
+    """Delete the quarantined raw rows that carry one of the customer's identifiers."""
+    from pyspark.sql import functions as F
+
+    spec = conf.get("quarantine")
+    tokens = quarantine_tokens(identifiers, int(spec.get("min_token", 6))) if spec else []
+    if not tokens:
+        return []
+    change = delete_rows(spark, settings, spec["table"],
+                         F.col(spec["column"]).rlike(token_pattern(tokens)))
+    return [change] if change is not None else []
+
+
 def tables_with_customer_id(settings: Settings, layers: tuple[str, ...]) -> list[str]:
     """``layer.table`` of every Delta table in ``layers`` that has a ``customer_id`` column."""
     return [f"{layer}.{log_dir.parent.name}" for layer in layers

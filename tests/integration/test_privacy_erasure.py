@@ -59,6 +59,7 @@ def erasure(spark, settings, main_run):
     from privacy.erasure import erase_customer
 
     victim = _pick_victim(spark, settings)
+    _quarantine_lines(spark, settings, victim["loyalty"][0])
     # What a stolen backup of silver would hold: the customer's ciphertext as of now.
     backup = (_delta(spark, settings, "silver", "loyalty_members")
               .where(F.col("loyalty_number").isin(victim["loyalty"]))
@@ -71,6 +72,21 @@ def erasure(spark, settings, main_run):
     second = erase_customer(spark, settings, victim["customer_id"], REQUEST, "pytest-dpo")
     return {**victim, "first": first, "second": second, "seconds": seconds, "backup": backup,
             "versions_after_first": versions}
+
+
+QUARANTINE_CONTROL = "9999999999"  # a loyalty number nobody has
+
+
+def _quarantine_lines(spark, settings, loyalty_number: str) -> None:
+    """Two malformed lines in quarantine: one naming the victim's loyalty number, one not."""
+    from pyspark.sql import functions as F
+
+    quarantine = _delta(spark, settings, "quarantine", "records")
+    template = quarantine.limit(1)
+    lines = [f"{loyalty_number},GOLD,truncated", f"{QUARANTINE_CONTROL},GOLD,truncated"]
+    for line in lines:
+        template.withColumn("raw", F.lit(line)).write.format("delta").mode("append").save(
+            str(table_path(settings, "quarantine", "records")))
 
 
 def _version(spark, settings, name):
@@ -96,6 +112,16 @@ def test_no_silver_or_gold_table_keeps_a_row_of_the_erased_customer(spark, setti
         union = union.unionByName(more)
     left = [r["t"] for r in union.collect()]  # one job for every table
     assert left == []
+
+
+def test_quarantined_raw_lines_naming_the_customer_are_gone(spark, settings, erasure):
+    from pyspark.sql import functions as F
+
+    raw = _delta(spark, settings, "quarantine", "records").select("raw")
+    assert raw.where(F.col("raw").contains(erasure["loyalty"][0])).count() == 0
+    assert raw.where(F.col("raw").startswith(QUARANTINE_CONTROL)).count() == 1
+    changed = {t["table"] for t in erasure["first"].certificate["delta_tables"]}
+    assert "quarantine.records" in changed
 
 
 def test_postgres_keeps_no_row_of_the_erased_customer(settings, erasure):

@@ -146,3 +146,23 @@ def test_delta_log_facts_come_from_the_newest_commit_that_has_them(tmp_path):
     assert delta_log.columns(log_dir) == ["customer_id", "score"]
     assert delta_log.operation_metrics(log_dir, 1)["numDeletedRows"] == "3"
     assert delta_log.operation_metrics(log_dir, 0) == {}
+
+
+def test_quarantine_tokens_split_tickets_and_drop_short_parts():
+    from privacy.erasure_purge import quarantine_tokens
+
+    ids = {("loyalty_number", "5736155598"), ("ticket", "2K3VVW/1251234567890"),
+           ("pax", "2K3VVW/1"), ("interaction", "I-1")}
+    assert quarantine_tokens(ids, 6) == ["1251234567890", "2K3VVW", "5736155598"]
+
+
+def test_token_pattern_matches_whole_tokens_only():
+    import re
+
+    from privacy.erasure_purge import token_pattern
+
+    pattern = re.compile(token_pattern(["5736155598", "2K3VVW"]))
+    assert pattern.search("5736155598,BLUE,truncated")
+    assert pattern.search('{"pnr": "2K3VVW", "x": 1}')
+    assert not pattern.search("15736155598,BLUE")  # inside a longer number
+    assert not pattern.search("X2K3VVWZ")
