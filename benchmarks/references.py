@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -210,8 +211,11 @@ def dbt_gold_subset(spark, settings: Settings) -> dict[str, Any]:
     from pipelines.gold import gold_vars, run_dbt
 
     selection = " ".join(f"+{t}" for t in GOLD_TARGETS)
+    # the seeds (reference.*) too, rebuilt from empty as pipelines/gold.py does; no tests
+    shutil.rmtree(settings.path("paths.lake") / "reference", ignore_errors=True)
     started = time.perf_counter()
-    result = run_dbt(settings, ["run", "--select", selection, "--vars",
+    result = run_dbt(settings, ["build", "--select", selection, "--resource-type", "model",
+                                "--resource-type", "seed", "--vars",
                                 json.dumps(gold_vars(settings))])
     seconds = time.perf_counter() - started
     lake = settings.path("paths.lake")
