@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 MERGED, REFUSED = "merged", "refused"
+AMBIGUOUS = "ambiguous"
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,50 @@ class Clustering:
         return out
 
 
+def _distinct(a: Node, b: Node) -> bool:
+    """Known to be two people: one booking's passengers, or two loyalty numbers."""
+    return bool((a.group and a.group == b.group) or (
+        a.loyalty_number and b.loyalty_number and a.loyalty_number != b.loyalty_number))
+
+
+def ambiguous_edges(nodes: Iterable[Node], edges: Iterable[Edge], margin: float) -> set[Edge]:
+    """Probabilistic edges of a record that matches two known-different people about equally.
+
+    A name-only booking of "Susan Davies" scores the same against the two Susan Davies of
+    another booking (a mother and a daughter); whichever edge came first would win by the
+    order of record ids. When a record's two best partners are known to be different people
+    (same booking, or two loyalty numbers) and their weights differ by less than ``margin``
+    bits, neither edge is evidence of which one it is (pure; unit-tested).
+    """
+    node = {n.record_id: n for n in nodes}
+    partners: dict[str, list[tuple[float, str, Edge]]] = {}
+    for e in edges:
+        if e.match_weight is None or e.left not in node or e.right not in node:
+            continue
+        partners.setdefault(e.left, []).append((e.match_weight, e.right, e))
+        partners.setdefault(e.right, []).append((e.match_weight, e.left, e))
+    out: set[Edge] = set()
+    for scored in partners.values():
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        for i, (w, one, edge) in enumerate(scored):
+            for w2, other, edge2 in scored[i + 1:]:
+                if w - w2 < margin and _distinct(node[one], node[other]):
+                    out |= {edge, edge2}
+    return out
+
+
 def resolve(nodes: Iterable[Node], edges: Iterable[Edge], rule_order: list[str],
-            max_loyalty: int = 1) -> tuple[dict[str, list[str]], list[Decision]]:
-    """Cluster ``nodes`` along ``edges``; return (clusters, decisions for edges that mattered)."""
+            max_loyalty: int = 1, ambiguity_margin: float | None = None,
+            ) -> tuple[dict[str, list[str]], list[Decision]]:
+    """Cluster ``nodes`` along ``edges``; return (clusters, decisions for edges that mattered).
+
+    With ``ambiguity_margin``, :func:`ambiguous_edges` are refused (reason ``ambiguous``)
+    before clustering.
+    """
+    nodes, edges = list(nodes), list(edges)
+    unsure = ambiguous_edges(nodes, edges, ambiguity_margin) if ambiguity_margin else set()
     graph = Clustering(nodes, max_loyalty)
-    decisions = [d for e in order_edges(edges, rule_order) if (d := graph.apply(e)) is not None]
+    decisions = [Decision(e, REFUSED, AMBIGUOUS) for e in order_edges(unsure, rule_order)]
+    decisions += [d for e in order_edges(edges, rule_order)
+                  if e not in unsure and (d := graph.apply(e)) is not None]
     return graph.clusters(), decisions

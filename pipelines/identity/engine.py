@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.errors import LakehouseError
-from pipelines.identity.fields import FIELDS
+from pipelines.identity.fields import BIRTH_YEARS, FIELDS
 from pipelines.identity.prepare import RECORD_ID
 from pipelines.identity.settings import splink_settings, usable_rules
 
@@ -50,7 +50,9 @@ def clear_checkpoints(conf: dict[str, Any]) -> None:
 
 
 def _fields(records) -> set[str]:
-    return {c for c in records.columns if c in FIELDS}
+    """Our person fields in ``records``, plus "birth_years" when its derived columns are there."""
+    derived = {"birth_years"} if set(BIRTH_YEARS) <= set(records.columns) else set()
+    return {c for c in records.columns if c in FIELDS} | derived
 
 
 def train(linker, conf: dict[str, Any], fields: set[str], n_records: int) -> None:

@@ -24,6 +24,9 @@ FIELDS = ("first_name", "last_name", "dob", "email", "phone", "street", "city", 
           "document_number")
 NAME_VARIANTS = "first_name_variants"  # derived: the first name plus its nickname canonicals
 FULL_NAME = "full_name"  # derived: "first last", for term frequencies of whole names
+NAME_SOUNDS = "name_sounds"  # derived: phonetic keys of first and last name ("MHMT SM")
+BIRTH_YEARS = ("birth_year_min", "birth_year_max")  # derived: possible birth years (golden)
+_MIN_CORE = 4  # shortest surname left when a glued particle is cut ("alford" stays, not "ford")
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 
@@ -76,6 +79,47 @@ def normalise_name(value: Any, titles: frozenset[str] = frozenset()) -> str | No
         return None
     kept = [w for w in text.split(" ") if w not in titles]
     return " ".join(kept) or None
+
+
+def strip_particles(last_name: str | None, particles: frozenset[str],
+                    known: frozenset[str] = frozenset()) -> str | None:
+    """Surname without leading particles: "de boer", "deboer" and "boer" all become "boer".
+
+    Sources disagree on particles (Dutch "de"/"van", Arabic "al", Spanish "del"): written
+    apart, hyphenated, glued on or dropped. Matching on the core surname makes those one name.
+    A particle written apart is always dropped (a particle alone is kept). A glued one is cut
+    only when what is left is a surname of at least ``_MIN_CORE`` letters that the same data
+    holds (``known``): "deboer" when some record says "boer", never "davies" into "vies" or
+    "lefevre" into "fevre". Input is a normalised name (lower-case, single spaces).
+    """
+    if not last_name:
+        return last_name
+    words = last_name.split(" ")
+    while len(words) > 1 and words[0] in particles:
+        words = words[1:]
+    core = " ".join(words)
+    if " " not in core and known:
+        for particle in sorted(particles, key=len, reverse=True):
+            rest = core[len(particle):]
+            if core.startswith(particle) and len(rest) >= _MIN_CORE and rest in known:
+                return rest
+    return core
+
+
+def name_sounds(first_name: str | None, last_name: str | None) -> str | None:
+    """Metaphone keys of both names ("muhammad ali" and "mohammed ali" -> "MHMT AL").
+
+    Transliterations of one name ("Mohammed"/"Muhammad", "Yusuf"/"Yousef") differ in vowels
+    and doubled letters, which Jaro-Winkler punishes and metaphone ignores; the key feeds a
+    comparison level and a blocking rule. Spaces inside a name are dropped first so a
+    double-barrelled surname is one key. None unless both names are known.
+    """
+    import jellyfish
+
+    if not first_name or not last_name:
+        return None
+    keys = [jellyfish.metaphone(name.replace(" ", "")) for name in (first_name, last_name)]
+    return " ".join(keys) if all(keys) else None
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from typing import Any
 from pipelines.config import Settings
 from pipelines.identity import store
 from pipelines.identity.clustering import MERGED, Decision, Edge, Node, resolve
-from pipelines.identity.fields import FULL_NAME, NAME_VARIANTS
+from pipelines.identity.fields import BIRTH_YEARS, FULL_NAME, NAME_SOUNDS, NAME_VARIANTS
 from pipelines.identity.ids import assign_ids
 from pipelines.identity.prepare import RECORD_ID
 from pipelines.identity.split import SPLIT
@@ -40,8 +40,8 @@ def collect_edges(spark, records, fields: set[str], conf: dict[str, Any]) -> lis
     gconf = conf["golden"]
     edges = [Edge(r.left_id, r.right_id, r.matched_by)
              for r in rule_edges(records, gconf["rules"]).collect()]
-    cols = [RECORD_ID, *sorted(fields), *(c for c in (NAME_VARIANTS, FULL_NAME)
-                                         if c in records.columns)]
+    derived = (NAME_VARIANTS, FULL_NAME, NAME_SOUNDS, *BIRTH_YEARS)
+    cols = [RECORD_ID, *sorted(fields), *(c for c in derived if c in records.columns)]
     engine_conf = {**conf, "break_lineage": gconf.get("break_lineage", "persist")}
     result = engine.score_pairs(spark, records.select(*cols), engine_conf,
                                 float(gconf["threshold"]))
@@ -102,8 +102,10 @@ def resolve_customers(spark, settings: Settings, run_id: str | None = None) -> d
     records.unpersist()
     state = store.load_state(spark, settings, gconf["id_prefix"])
     rule_names = [r["name"] for r in gconf["rules"]]
+    margin = gconf.get("ambiguity_margin")
     clusters, decisions = resolve(_nodes(meta_rows, state), edges, rule_names,
-                                  int(gconf["max_loyalty_numbers"]))
+                                  int(gconf["max_loyalty_numbers"]),
+                                  float(margin) if margin is not None else None)
     first_seen = {r.record_id: (r.first_seen_at or now) for r in meta_rows}
     existing = {rid: row["customer_id"] for rid, row in state.xref.items()}
     assignment = assign_ids(clusters, existing, state.last_number, gconf["id_prefix"],

@@ -57,16 +57,23 @@ class Guardrails:
         return True
 
 
-def standardise_record(raw: dict[str, Any], conf: dict[str, Any],
-                       guard: Guardrails) -> dict[str, Any]:
-    """Normalise one record's mapped fields and null the blocked ones (pure; unit-tested)."""
+def standardise_record(raw: dict[str, Any], conf: dict[str, Any], guard: Guardrails,
+                       known_surnames: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Normalise one record's mapped fields and null the blocked ones (pure; unit-tested).
+
+    ``known_surnames``: the data's surnames (:func:`surname_cores`), so a glued particle is
+    cut only when the rest is a surname seen elsewhere ("deboer" -> "boer").
+    """
     titles = frozenset(conf["normalise"]["name_titles"])
+    particles = frozenset(conf["normalise"].get("surname_particles", ()))
     region = conf["default_phone_region"]
     dob_formats = tuple(conf["normalise"]["dob_formats"])
     out: dict[str, Any] = {}
     for field, value in raw.items():
-        if field in ("first_name", "last_name", "street", "city"):
-            norm = f.normalise_name(value, titles if field.endswith("name") else frozenset())
+        if field == "last_name":
+            norm = f.strip_particles(f.normalise_name(value, titles), particles, known_surnames)
+        elif field in ("first_name", "street", "city"):
+            norm = f.normalise_name(value, titles if field == "first_name" else frozenset())
         elif field == "dob":
             norm = f.normalise_dob(value, dob_formats)
         elif field == "email":
@@ -81,6 +88,7 @@ def standardise_record(raw: dict[str, Any], conf: dict[str, Any],
     if "first_name" in out and "last_name" in out:
         both = out["first_name"] and out["last_name"]
         out[f.FULL_NAME] = f"{out['first_name']} {out['last_name']}" if both else None
+        out[f.NAME_SOUNDS] = f.name_sounds(out["first_name"], out["last_name"])
     return out
 
 
@@ -100,8 +108,9 @@ def standardise(keyed, mapping: dict[str, str], conf: dict[str, Any]):
     if "first_name" in fields:
         schema.append(StructField(f.NAME_VARIANTS, ArrayType(StringType())))
     if {"first_name", "last_name"} <= set(fields):
-        schema.append(StructField(f.FULL_NAME, StringType()))
+        schema += [StructField(f.FULL_NAME, StringType()), StructField(f.NAME_SOUNDS, StringType())]
     guard = Guardrails.from_conf(conf["guardrails"]["blocked"])
+    known = surname_cores(selected, conf) if "last_name" in fields else frozenset()
 
     def batches(frames):
         import pandas as pd
@@ -109,10 +118,32 @@ def standardise(keyed, mapping: dict[str, str], conf: dict[str, Any]):
         for frame in frames:
             rows = [{RECORD_ID: rid, **standardise_record(
                 {n: (None if pd.isna(v) else v) for n, v in zip(fields, values, strict=True)},
-                conf, guard)} for rid, *values in frame.itertuples(index=False)]
+                conf, guard, known)} for rid, *values in frame.itertuples(index=False)]
             yield pd.DataFrame(rows, columns=[s.name for s in schema])
 
     return selected.mapInPandas(batches, StructType(schema))
+
+
+def surname_cores(selected, conf: dict[str, Any]) -> frozenset[str]:
+    """Distinct normalised surnames without particles written apart (one extra pass).
+
+    Collected on the driver (one entry per distinct surname, in memory only) so
+    :func:`standardise_record` can tell "deboer" (de + boer, when "boer" occurs) from "davies".
+    """
+    titles = frozenset(conf["normalise"]["name_titles"])
+    particles = frozenset(conf["normalise"].get("surname_particles", ()))
+    if not particles:
+        return frozenset()
+
+    def cores(frames):
+        import pandas as pd
+
+        for frame in frames:
+            yield pd.DataFrame({"core": [f.strip_particles(f.normalise_name(v, titles), particles)
+                                         for v in frame["last_name"]]})
+
+    rows = selected.select("last_name").mapInPandas(cores, "core string").distinct().collect()
+    return frozenset(r.core for r in rows if r.core)
 
 
 def keyed_rows(df, id_column: str | None = None):

@@ -36,20 +36,37 @@ def rule_condition(rule: dict[str, Any]) -> str:
 
         raise LakehouseError(f"identity rule {rule['name']}: loyalty_source {source!r}",
                              "use loyalty_source: own or checkin in conf/identity.yaml")
-    if rule.get("verified") == "email":
-        parts.append("(l.verified_email or r.verified_email)")
+    if rule.get("verified") == "email":  # and no other record verified the same mailbox
+        parts.append("(l.verified_email or r.verified_email) and l.email_verifiers = 1")
     if rule.get("first_name_agrees"):
         parts.append("arrays_overlap(l.first_name_variants, r.first_name_variants)")
+    if rule.get("dob_agrees"):  # a parent and child of one name share the family mailbox
+        parts.append("(l.dob is null or r.dob is null or l.dob = r.dob)")
     return " and ".join(parts)
+
+
+def with_email_verifiers(records):
+    """Add ``email_verifiers``: how many verified records (loyalty profiles) carry the email.
+
+    A mailbox two members confirmed is a family's, and says nothing about which of them
+    made a booking (a mother and a daughter of one name, both members); the verified-email
+    rule then stays out and Splink weighs the other fields.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    verified = F.sum(F.col("verified_email").cast("int")).over(Window.partitionBy("email_bidx"))
+    return records.withColumn("email_verifiers", F.when(F.col("email_bidx").isNotNull(), verified))
 
 
 def rule_edges(records, rules: list[dict[str, Any]]):
     """DataFrame ``left_id, right_id, matched_by`` of every pair a rule links."""
     from pyspark.sql import functions as F
 
-    cols = ["record_id", "verified_email", "first_name_variants", "loyalty_from_checkin",
+    cols = ["record_id", "verified_email", "first_name_variants", "loyalty_from_checkin", "dob",
             *{KEY_COLUMNS[k] for rule in rules for k in rule["keys"]}]
-    slim = records.select(*dict.fromkeys(cols))
+    slim = with_email_verifiers(
+        records.select(*dict.fromkeys(c for c in cols if c in records.columns)))
     out = None
     for rule in rules:
         pairs = slim.alias("l").join(slim.alias("r"), F.expr(rule_condition(rule))).select(

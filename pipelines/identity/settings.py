@@ -16,7 +16,7 @@ from splink import SettingsCreator, block_on
 
 from pipelines.config import CONF_DIR, Settings
 from pipelines.errors import LakehouseError
-from pipelines.identity.fields import FULL_NAME, NAME_VARIANTS
+from pipelines.identity.fields import FULL_NAME, NAME_SOUNDS, NAME_VARIANTS
 from pipelines.identity.prepare import RECORD_ID
 
 SWAPPED_NAMES = "l.first_name = r.last_name and l.last_name = r.first_name"
@@ -26,7 +26,12 @@ SWAPPED_NAMES = "l.first_name = r.last_name and l.last_name = r.first_name"
 #                     ("aders"/"anders") is still compared
 #   nickname_surname  same surname and a shared first-name variant ("billy"/"william"); the
 #                     variants array is exploded so the join stays an equi-join
-NAMED_RULES = ("swapped_names", "initial_surname", "nickname_surname")
+#   name_sounds       same metaphone keys of both names: transliterations on both sides
+#                     ("mohammed"/"muhammad"), which no exact-name rule pairs
+NAMED_RULES = ("swapped_names", "initial_surname", "nickname_surname", "name_sounds")
+# A surname word in common ("smith jones"/"jones": a double-barrelled married name)
+SHARED_SURNAME_WORD = ("size(array_intersect(split(last_name_l, ' '), split(last_name_r, ' ')))"
+                       " >= 1")  # Spark SQL; Splink transpiles it for DuckDB
 
 
 def load_identity_conf(settings: Settings, path=None) -> dict[str, Any]:
@@ -47,6 +52,8 @@ def usable_rules(rules: list[Any], fields: set[str]) -> list[Any]:
                 out.append(SWAPPED_NAMES)
             elif rule == "initial_surname":
                 out.append(block_on("substr(first_name, 1, 1)", "last_name"))
+            elif rule == "name_sounds":
+                out.append(block_on(NAME_SOUNDS))
             else:
                 out.append(block_on(NAME_VARIANTS, "last_name", arrays_to_explode=[NAME_VARIANTS]))
         elif set(rule) <= fields:
@@ -71,6 +78,10 @@ def _name_comparison(spec: dict[str, Any], fields: set[str]):
     levels += [cll.And(cll.JaroWinklerLevel(first, t), cll.JaroWinklerLevel(last, t))
                for t in spec.get("jaro_winkler", [0.92, 0.88])]
     levels += [
+        cll.ExactMatchLevel(NAME_SOUNDS).configure(label_for_charts="Names sound alike"),
+        cll.And(cll.ArrayIntersectLevel(NAME_VARIANTS, 1),
+                cll.CustomLevel(SHARED_SURNAME_WORD, base_dialect_str="spark"))
+        .configure(label_for_charts="Same first name, a surname word in common"),
         cll.ExactMatchLevel(last).configure(tf_adjustment_column=last if tf else None),
         cll.ArrayIntersectLevel(NAME_VARIANTS, 1).configure(label_for_charts="Same first name"),
         cll.ElseLevel(),
@@ -87,6 +98,23 @@ def _phone_comparison(spec: dict[str, Any]):
                         label_for_charts=f"Same last {digits} digits"),
         cll.ElseLevel(),
     ], output_column_name="phone")
+
+
+def _birth_years_comparison(spec: dict[str, Any]):
+    """Possible birth years that cannot overlap: an infant's booking is not an adult's record.
+
+    Only when one side lacks a date of birth (two dates are the DOB comparison's business):
+    the passenger type of a booking (INF/CHD/ADT) bounds the birth year, so a name-only
+    infant "Carlos Gomez" is told apart from his father of the same name.
+    """
+    lo, hi = "birth_year_min", "birth_year_max"
+    return cl.CustomComparison([
+        cll.NullLevel(lo),  # either side unknown
+        cll.CustomLevel(f"(dob_l is null or dob_r is null) and "
+                        f"({hi}_l < {lo}_r or {hi}_r < {lo}_l)",
+                        label_for_charts="Birth years cannot overlap"),
+        cll.ElseLevel(),
+    ], output_column_name="birth_years")
 
 
 def _tf(comparison, spec: dict[str, Any]):
@@ -130,6 +158,7 @@ def comparisons(conf: dict[str, Any], fields: set[str]) -> list[Any]:
             cl.DamerauLevenshteinAtThresholds("postcode", s["damerau_levenshtein"]), s),
         "document_number": lambda s: _tf(
             cl.DamerauLevenshteinAtThresholds("document_number", s["damerau_levenshtein"]), s),
+        "birth_years": _birth_years_comparison,
     }
     for field, build in builders.items():
         if field in fields:

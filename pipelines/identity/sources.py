@@ -24,7 +24,7 @@ PROFILE = ("country", "nationality", "age_band")
 BIDX_FIELD = {"email": "email", "phone": "phone", "passport": "document_number"}
 META = ("record_id", "source_table", "source_rank", "record_key", "subject_id", "loyalty_number",
         "loyalty_from_checkin", "group_key", "verified_email", "first_seen_at", "last_seen_at",
-        *PROFILE, *(f"{b}_bidx" for b in BIDX))
+        "pax_type", *PROFILE, *(f"{b}_bidx" for b in BIDX))
 CHECKIN, CHECKIN_ON = "_checkin_loyalty_number", "_checkin_on"
 
 
@@ -65,6 +65,7 @@ def _meta_columns(source: dict[str, Any], rank: int):
         F.coalesce(own, checkin).alias("loyalty_number"),
         (own.isNull() & checkin.isNotNull()).alias("loyalty_from_checkin"),
         col_or_null(source.get("group")).alias("group_key"),
+        F.upper(col_or_null(source.get("pax_type"))).alias("pax_type"),
         F.lit(bool(source.get("verified_email"))).alias("verified_email"),
         col_or_null(seen[0], "timestamp").alias("first_seen_at"),
         col_or_null(seen[1], "timestamp").alias("last_seen_at"),
@@ -148,7 +149,28 @@ def read_records(spark, settings: Settings, conf: dict[str, Any]):
     person = [name for name in f.FIELDS if name in raw.columns]
     std = standardise(raw, {name: name for name in person}, conf)
     records = raw.select(*META).join(std, RECORD_ID)
+    if gconf.get("pax_birth_years") and "dob" in person:
+        records = with_birth_years(records, gconf["pax_birth_years"])
     return records, set(person)
+
+
+def with_birth_years(records, pax_years: dict[str, list]):
+    """Add ``birth_year_min``/``birth_year_max``: the years the person can have been born in.
+
+    From the date of birth when known, else from a booking's passenger type (INF/CHD/ADT,
+    ``golden.pax_birth_years``: [most, fewest] years before the record was seen; null = no
+    bound), else null. Feeds the ``birth_years`` comparison (settings.py).
+    """
+    from pyspark.sql import functions as F
+
+    seen = F.year(F.coalesce("first_seen_at", F.current_timestamp()))
+    born = F.year(F.to_date("dob"))
+    low, high = F.when(born.isNotNull(), born), F.when(born.isNotNull(), born)
+    for kind, (most, fewest) in pax_years.items():
+        is_kind = F.col("pax_type") == kind
+        low = low.when(is_kind, seen - most if most is not None else F.lit(1800))
+        high = high.when(is_kind, seen - fewest if fewest is not None else seen)
+    return records.withColumn(f.BIRTH_YEARS[0], low).withColumn(f.BIRTH_YEARS[1], high)
 
 
 def null_shared_identifiers(records, limits: dict[str, int]):

@@ -83,3 +83,54 @@ def test_real_values_survive_the_guardrails(conf):
     assert record["phone"] == "+447700900123"
     assert record["full_name"] == "bill smith"
     assert "william" in record["first_name_variants"]
+
+
+PARTICLES = frozenset({"de", "van", "der", "al", "del", "la"})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("de boer", "boer"), ("boer", "boer"), ("al mansouri", "mansouri"),
+    ("van der berg", "berg"), ("de la cruz", "cruz"), ("smith jones", "smith jones"),
+    ("de", "de"), ("davies", "davies"), (None, None)])
+def test_surname_particles_are_dropped(raw, expected):
+    assert f.strip_particles(raw, PARTICLES) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("deboer", "boer"), ("almansouri", "mansouri"),            # the rest is a known surname
+    ("davies", "davies"), ("lefevre", "lefevre"),              # "vies", "fevre" are not
+    ("alroy", "alroy")])                                       # too short a rest
+def test_a_glued_particle_is_cut_only_before_a_surname_the_data_holds(raw, expected):
+    known = frozenset({"boer", "mansouri", "davies", "roy"})
+    assert f.strip_particles(raw, PARTICLES, known) == expected
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    (("mohammed", "ali"), ("muhammad", "ali")), (("yusuf", "hashimi"), ("youssef", "hashemi")),
+    (("khalid", "rahman"), ("khaled", "rahman")), (("sergei", "smith jones"), ("sergey",
+                                                                             "smithjones"))])
+def test_transliterated_names_sound_alike(one, other):
+    assert f.name_sounds(*one) == f.name_sounds(*other) is not None
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    (("anna", "smith"), ("hanna", "schmidt")), (("mohammed", "ali"), ("mohammed", "alvarez"))])
+def test_different_names_do_not_sound_alike(one, other):
+    assert f.name_sounds(*one) != f.name_sounds(*other)
+
+
+def test_a_name_without_its_other_half_has_no_sound_key():
+    assert f.name_sounds("anna", None) is None and f.name_sounds(None, "smith") is None
+
+
+def test_standardised_surnames_lose_their_particles(conf):
+    guard = Guardrails.from_conf(conf["guardrails"]["blocked"])
+    one = standardise_record({"first_name": "Jan", "last_name": "de Boer"}, conf, guard)
+    other = standardise_record({"first_name": "Jan", "last_name": "Deboer"}, conf, guard,
+                               frozenset({"boer"}))
+    third = standardise_record({"first_name": "Jan", "last_name": "Boer"}, conf, guard)
+    assert one["last_name"] == other["last_name"] == third["last_name"] == "boer"
+    davies = standardise_record({"first_name": "Ann", "last_name": "Davies"}, conf, guard,
+                                frozenset({"davies", "boer"}))
+    assert davies["last_name"] == "davies"
+    assert one["full_name"] == other["full_name"] and one["name_sounds"] == other["name_sounds"]

@@ -97,6 +97,7 @@ def test_verified_email_rule_needs_a_verified_side_and_agreeing_first_names():
                           "first_name_agrees": True})
     assert "l.email_bidx = r.email_bidx" in sql
     assert "(l.verified_email or r.verified_email)" in sql
+    assert "l.email_verifiers = 1" in sql  # a mailbox two members confirmed proves nothing
     assert "arrays_overlap(l.first_name_variants, r.first_name_variants)" in sql
 
 
@@ -136,3 +137,45 @@ def test_loyalty_rules_tell_own_numbers_from_check_in_numbers():
     assert "(l.loyalty_from_checkin or r.loyalty_from_checkin)" in checkin
     with pytest.raises(LakehouseError, match="loyalty_source"):
         rule_condition({"name": "x", "keys": ["loyalty_number"], "loyalty_source": "gate"})
+
+
+def test_verified_email_rule_can_require_birth_dates_not_to_disagree():
+    sql = rule_condition({"name": "verified_email", "keys": ["email"], "verified": "email",
+                          "dob_agrees": True})
+    assert "(l.dob is null or r.dob is null or l.dob = r.dob)" in sql
+    assert "dob" not in rule_condition({"name": "verified_email", "keys": ["email"]})
+
+
+def _susans(second_weight: float):
+    # x: a name-only booking; a and b: two passengers of another booking, so two people
+    nodes = [Node("x", group="PNR1"), Node("a", group="PNR2"), Node("b", group="PNR2")]
+    edges = [Edge("x", "a", "splink", -1.0), Edge("x", "b", "splink", second_weight)]
+    return nodes, edges
+
+
+def test_a_record_matching_two_people_about_equally_joins_neither():
+    nodes, edges = _susans(-1.0)
+    clusters, decisions = resolve(nodes, edges, RULES, ambiguity_margin=2.0)
+    assert sorted(map(sorted, clusters.values())) == [["a"], ["b"], ["x"]]
+    assert {(d.edge.right, d.decision, d.reason) for d in decisions} == {
+        ("a", REFUSED, "ambiguous"), ("b", REFUSED, "ambiguous")}
+
+
+def test_a_clearly_better_partner_still_wins():
+    nodes, edges = _susans(-4.0)
+    clusters, _ = resolve(nodes, edges, RULES, ambiguity_margin=2.0)
+    assert sorted(map(sorted, clusters.values())) == [["a", "x"], ["b"]]
+
+
+def test_two_partners_that_may_be_one_person_are_not_ambiguous():
+    nodes = [Node("x"), Node("a", loyalty_number="L1"), Node("b", loyalty_number="L1")]
+    edges = [Edge("x", "a", "splink", 3.0), Edge("x", "b", "splink", 3.0),
+             Edge("a", "b", "same_loyalty_number")]
+    clusters, _ = resolve(nodes, edges, RULES, ambiguity_margin=2.0)
+    assert sorted(map(sorted, clusters.values())) == [["a", "b", "x"]]
+
+
+def test_without_a_margin_the_first_edge_wins_as_before():
+    nodes, edges = _susans(-1.0)
+    clusters, _ = resolve(nodes, edges, RULES)
+    assert sorted(map(sorted, clusters.values())) == [["a", "x"], ["b"]]

@@ -46,7 +46,7 @@ def test_present_columns_pass():
 
 
 @pytest.mark.parametrize(("fields", "n_rules"), [
-    ({"first_name", "last_name"}, 4),          # both names, swapped, initial, nickname
+    ({"first_name", "last_name"}, 5),          # both names, swapped, initial, nickname, sounds
     ({"email"}, 1),
     ({"postcode", "last_name"}, 2),            # postcode+last_name, postcode
     ({"city"}, 0),
@@ -78,3 +78,11 @@ def test_identity_commands_have_help(command):
 
     result = CliRunner().invoke(app, ["identity", command, "--help"])
     assert result.exit_code == 0 and "--map" in result.output
+
+
+def test_birth_years_are_compared_only_when_the_golden_job_derives_them():
+    conf = load_identity_conf(load_settings())
+    with_years = splink_settings(conf, {"first_name", "last_name", "dob", "birth_years"},
+                                 "dedupe_only")
+    names = [c.get_comparison("spark").output_column_name for c in with_years.comparisons]
+    assert names == ["name", "dob", "birth_years"]
