@@ -79,7 +79,8 @@ def summarise(events: list[dict[str, Any]], start_ms: float, end_ms: float) -> d
                 tasks["run_ms"] += metrics.get("Executor Run Time", 0)
                 tasks["cpu_ns"] += metrics.get("Executor CPU Time", 0)
                 tasks["gc_ms"] += metrics.get("JVM GC Time", 0)
-    busy = union_seconds([(a / 1000, b / 1000) for a, b in jobs.values()])
+    # clipped to the window: a job that ends after the stage (a streaming query's) counts once
+    busy = union_seconds([(a / 1000, min(b, end_ms) / 1000) for a, b in jobs.values()])
     wall = (end_ms - start_ms) / 1000
     top = sorted(stages, reverse=True)[:5]
     return {"spark_jobs": len(jobs), "spark_stages": len(stages), "tasks": tasks["count"],

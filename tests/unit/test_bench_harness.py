@@ -153,3 +153,11 @@ def test_estimate_fits_fixed_and_per_customer_cost_through_the_two_largest_sizes
     assert estimate.fit([(1000, 50.0)]) is None
     # 1M customers: 50 s fixed + 5000 s variable, of which 80 % runs 10x faster
     assert estimate.project(model, 1_000_000, speedup=10, parallel=0.8) == pytest.approx(1450)
+
+
+def test_a_spark_job_running_past_the_stage_counts_only_inside_the_window():
+    import eventlog
+
+    events = [{"Event": "SparkListenerJobStart", "Job ID": 7, "Submission Time": 4_000},
+              {"Event": "SparkListenerJobEnd", "Job ID": 7, "Completion Time": 60_000}]
+    assert eventlog.summarise(events, 0, 5_000)["seconds_with_a_spark_job_running"] == 1.0
