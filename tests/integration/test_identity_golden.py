@@ -30,10 +30,12 @@ def _dirt():
 
 
 DIRT = _dirt()
-# Issue #4 targets F1 >= 0.98: measured 0.986 on the default `make run` world (seed 42) but 0.953
-# on this one (seed 11: transliterated names, shared household mailboxes; see
-# docs/research/identity_resolution.md). This floor catches regressions while the gap is open.
-F1_FLOOR = 0.92
+# Issue #4 targets F1 >= 0.98. Measured on this world (seed 11, all batches in one run,
+# benchmarks/bench_identity_seeds.py): 0.952 before the third round of identity changes, 0.976
+# after (surname particles, metaphone key, passenger-type birth years, household mailboxes,
+# ambiguous edges); 0.986 on seed 42 and 0.986 on seed 7 (docs/research/identity_resolution.md).
+# What is left here are name-only bookings of same-named relatives. Floor: measured minus margin.
+F1_FLOOR = 0.96
 
 
 def _plant_agency_contact(root) -> list[str]:
