@@ -182,10 +182,11 @@ def step_publish(settings: Settings) -> dict:
     from privacy.query_audit import collect
 
     registered = publish_gold(settings)
+    collected = collect(settings).to_dict()  # first: the very first run creates the log here
     audit_log = publish_audit_log(settings)
     return {"gold_tables": len(registered), "newly_registered": sorted(
         t for t, new in registered.items() if new), "audit_log_registered": audit_log,
-        "query_audit": collect(settings).to_dict()}
+        "query_audit": collected}
 
 
 def step_audit_collect(settings: Settings) -> dict:
