@@ -11,7 +11,7 @@ An extrapolation from small sizes, with its assumptions in the output:
   (event log) where measured, else the default below; driver-side work does not speed up.
 
 Usage: ``.venv/bin/python benchmarks/estimate.py [--customers 30000000 --cores 160]``
--> ``benchmarks/results/estimate_30m.json``.
+-> ``benchmarks/results/estimate_30m_<metric>.json``.
 """
 
 from __future__ import annotations
@@ -42,14 +42,26 @@ def project(model: dict[str, float], customers: int, speedup: float, parallel: f
     return max(model["fixed_s"], 0.0) + variable * (1 - parallel) + variable * parallel / speedup
 
 
-def estimate(results: list[dict], customers: int, cores: int, efficiency: float) -> dict:
+def cost(result: dict, stage: str, metric: str) -> float:
+    """Wall seconds, or CPU seconds (driver Python + Spark executors: what the stage costs
+    whatever the neighbours do on a shared host; the generator's worker processes are not
+    counted, so it keeps wall seconds)."""
+    entry = result["stages"][stage]
+    spark = result.get("spark_event_log", {}).get(stage)
+    if metric == "seconds" or stage in NOT_SPARK or spark is None:
+        return entry["seconds"]
+    return entry["python_cpu_seconds"] + spark["executor_cpu_seconds"]
+
+
+def estimate(results: list[dict], customers: int, cores: int, efficiency: float,
+             metric: str = "seconds") -> dict:
     measured_cores = results[-1]["machine"]["cores_available"]
     speedup = max(cores / measured_cores * efficiency, 1.0)
     profile = results[-1].get("spark_event_log", {})
     stages: dict[str, dict] = {}
     names = {n for r in results for n in r["stages"]}
     for name in sorted(names):
-        points = [(r["customers"], r["stages"][name]["seconds"]) for r in results
+        points = [(r["customers"], cost(r, name, metric)) for r in results
                   if name in r["stages"] and "error" not in r["stages"][name]]
         model = fit(points)
         if model is None:
@@ -64,7 +76,8 @@ def estimate(results: list[dict], customers: int, cores: int, efficiency: float)
                         "single_node_hours": round(project(model, customers, 1, 0) / 3600, 1),
                         "cluster_hours": round(project(model, customers, speedup, parallel)
                                                / 3600, 2)}
-    return {"customers": customers, "cluster_cores": cores, "measured_cores": measured_cores,
+    return {"customers": customers, "metric": metric, "cluster_cores": cores,
+            "measured_cores": measured_cores,
             "efficiency": efficiency, "speedup_of_parallel_work": round(speedup, 1),
             "sizes_measured": sorted(r["customers"] for r in results), "stages": stages,
             "total_single_node_hours": round(sum(s["single_node_hours"]
@@ -78,12 +91,14 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=30_000_000)
     parser.add_argument("--cores", type=int, default=160, help="executor cores (conf/cluster.yaml)")
     parser.add_argument("--efficiency", type=float, default=0.5)
+    parser.add_argument("--metric", choices=("seconds", "cpu"), default="seconds",
+                        help="cpu: driver + executor CPU seconds (robust to a busy host)")
     args = parser.parse_args()
     results = sorted((json.loads(p.read_text()) for p in RESULTS.glob("pipeline_[0-9]*.json")),
                      key=lambda r: r["customers"])
-    out = RESULTS / "estimate_30m.json"
-    out.write_text(json.dumps(estimate(results, args.customers, args.cores, args.efficiency),
-                              indent=2) + "\n")
+    out = RESULTS / f"estimate_30m_{args.metric}.json"
+    out.write_text(json.dumps(estimate(results, args.customers, args.cores, args.efficiency,
+                                       args.metric), indent=2) + "\n")
     print(out)  # noqa: T201
 
 
