@@ -97,3 +97,18 @@ def test_clean_feeds_are_utf8_and_free_text_holds_no_card_numbers(clean):
         if path.suffix == ".jsonl":
             cards = re.findall(r"\b[3-6]\d(?:[ -]?\d){13,17}\b", text)  # card schemes only
             assert not [c for c in cards if luhn_valid(re.sub(r"\D", "", c))], path.name
+
+
+def test_case_steps_on_one_day_are_in_order():
+    import random
+
+    from pipelines.generate.feeds.feedback import _clock
+
+    for seed in range(300):
+        r = random.Random(seed)
+        steps = [("opened", 5, 0.0), ("assigned", 5, 0.0), ("escalated", 5, 0.0),
+                 ("resolved", 6, 0.0)]
+        timed = _clock(steps, r)
+        seconds = [s for _, d, s in timed if d == 5]
+        assert seconds == sorted(seconds) and seconds[-1] < 86_400
+        assert 28_800 <= timed[-1][2] <= 64_800

@@ -56,10 +56,28 @@ def case_of(world: World, b: Booking) -> dict | None:
     if escalate:
         timeline.append(("escalated", timeline[-1][1] + r.randint(1, 3), 0.0))
     timeline.append(("resolved", timeline[-1][1] + r.randint(1, 10), 0.0))
-    timeline = [(e, d, r.random() * 36_000 + 28_800) for e, d, _ in timeline]
+    timeline = _clock(timeline, r)
     return {"kind": kind, "story": s, "timeline": timeline, "seed": r.getrandbits(48),
             "case_id": f"CS-{scramble(b.number, 30, 0xCA5E):010d}", "u": r.random(),
             "channel": CHANNELS[r.randrange(4)]}
+
+
+Step = tuple[str, int, float]  # event, day, second of the day
+
+
+def _clock(timeline: list[Step], r: random.Random) -> list[Step]:
+    """Second of the day of each step: office hours (08:00-18:00), and a step on the same day as
+    the one before comes after it (a case is never assigned before it was opened). One draw per
+    step, so the rest of the case's random stream is the same as before this rule existed."""
+    timed: list[Step] = []
+    for event, day, _ in timeline:
+        u = r.random()
+        second = u * 36_000 + 28_800
+        if timed and timed[-1][1] == day:
+            before = timed[-1][2]
+            second = before + 60 + u * (86_000 - before - 60)
+        timed.append((event, day, second))
+    return timed
 
 
 def _opened(world: World, b: Booking, case: dict, at: str) -> tuple[str, list[str]]:
