@@ -86,11 +86,22 @@ def table_path(settings: Settings, layer: str, table: str) -> Path:
 
 
 def register_lake_tables(spark, settings: Settings) -> list[str]:
-    """Register every Delta table found under the lake as ``<layer>.<table>``; return names."""
+    """Register every Delta table found under the lake as ``<layer>.<table>``; return names.
+
+    Catalog entries whose table is no longer in the lake (a reset test lake, a table dropped by
+    hand) are removed first: a stale entry would make dbt's ``relation_exists`` say yes to a
+    table that is gone, and the mart reading it would fail.
+    """
     registered = []
     lake = settings.path("paths.lake")
     for layer in LAYERS:
         spark.sql(f"create schema if not exists {layer}")
+        present = {p.parent.name for p in (lake / layer).glob("*/_delta_log")}
+        for row in spark.sql(f"show tables in {layer}").collect():
+            if not row["isTemporary"] and row["tableName"] not in present:
+                spark.sql(f"drop table if exists {layer}.{row['tableName']}")
+                log.info("spark catalog: %s.%s dropped (no longer in the lake)", layer,
+                         row["tableName"])
         for log_dir in sorted((lake / layer).glob("*/_delta_log")):
             name = f"{layer}.{log_dir.parent.name}"
             spark.sql(f"create table if not exists {name} using delta location '{log_dir.parent}'")
