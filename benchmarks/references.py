@@ -37,7 +37,7 @@ def splink_duckdb(spark, settings: Settings) -> dict[str, Any]:
 
     from pipelines.identity import engine
     from pipelines.identity.accuracy import pairwise_scores, truth_links
-    from pipelines.identity.fields import FULL_NAME, NAME_VARIANTS
+    from pipelines.identity.fields import FULL_NAME, NAME_SOUNDS, NAME_VARIANTS
     from pipelines.identity.prepare import RECORD_ID
     from pipelines.identity.settings import load_identity_conf, splink_settings
     from pipelines.identity.sources import null_shared_identifiers, read_records
@@ -46,7 +46,7 @@ def splink_duckdb(spark, settings: Settings) -> dict[str, Any]:
     gconf = conf["golden"]
     records, fields = read_records(spark, settings, conf)
     records, _ = null_shared_identifiers(records, gconf["identifier_limits"])
-    cols = [RECORD_ID, *sorted(fields), *(c for c in (NAME_VARIANTS, FULL_NAME)
+    cols = [RECORD_ID, *sorted(fields), *(c for c in (NAME_VARIANTS, NAME_SOUNDS, FULL_NAME)
                                          if c in records.columns)]
     frame = records.select(*cols).toPandas()  # clear PII in this process's memory only
     threshold = float(gconf["threshold"])
