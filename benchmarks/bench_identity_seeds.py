@@ -33,8 +33,6 @@ from pathlib import Path
 
 WORLDS = {"seed11": (150, 3, 11, True), "seed42": (200, 3, 42, False),
           "seed7": (200, 3, 7, False)}
-AGENCY = {"email": "desk@planted-agency.example", "phone": "+44 20 7946 0999"}
-PLANTED = 8
 RESULTS = Path(__file__).parent / "results" / "identity_seeds.json"
 IDENTITY_TABLES = (("silver", "customer_xref"), ("silver", "golden_customers"),
                    ("ops", "identity_merges"), ("ops", "identity_splits"))
@@ -45,32 +43,6 @@ def world_settings(settings, world: str):
     return root, settings.with_overrides({f"paths.{key}": str(root / key) for key in
                                           ("landing", "ground_truth", "lake", "checkpoints",
                                            "reports")})
-
-
-def plant_agency_contact(root: Path) -> list[str]:
-    """First passenger of PLANTED PNRs of distinct people gets the agency's email and phone."""
-    import pandas as pd
-
-    links = pd.concat(pd.read_csv(p, dtype=str) for p in (root / "ground_truth" / "links")
-                      .glob("pnr_*.csv")).drop_duplicates("record_key")
-    truth = dict(zip(links["record_key"], links["person_id"], strict=True))
-    planted: list[str] = []
-    persons: set[str] = set()
-    for path in sorted((root / "landing" / "pnr").glob("*.jsonl")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        for n, line in enumerate(lines):
-            try:
-                record = json.loads(line)
-                key = f"{record['record_locator']}/{record['passengers'][0]['pax_id']}"
-            except (json.JSONDecodeError, KeyError, IndexError, TypeError):
-                continue
-            if len(planted) < PLANTED and truth.get(key) not in persons | {None}:
-                record["passengers"][0].update(AGENCY)
-                lines[n] = json.dumps(record, ensure_ascii=False)
-                planted.append(key)
-                persons.add(truth[key])
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return planted
 
 
 def prepare(spark, settings, world: str) -> None:
@@ -88,6 +60,8 @@ def prepare(spark, settings, world: str) -> None:
     generate(root, customers=customers, days=days, seed=seed, start_date=date(2026, 1, 1),
              dirt=load_generator_config()[0], workers=1)
     if agency:
+        from pipelines.generate.scenarios import plant_agency_contact
+
         plant_agency_contact(root)
     ingest_all(spark, local, ("loyalty", "pnr", "edh_pax"))
     build_silver_loyalty(spark, local)

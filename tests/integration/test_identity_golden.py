@@ -9,17 +9,16 @@ more after batch 3 is added.
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import date
 
 import pytest
 
+from pipelines.generate.scenarios import AGENCY, PLANTED
+
 pytestmark = pytest.mark.integration
 
 CUSTOMERS, DAYS, SEED = 150, 3, 11
-AGENCY = {"email": "desk@planted-agency.example", "phone": "+44 20 7946 0999"}
-PLANTED = 8
 
 
 def _dirt():
@@ -39,27 +38,9 @@ F1_FLOOR = 0.96
 
 
 def _plant_agency_contact(root) -> list[str]:
-    """Give the first passenger of PLANTED PNRs (distinct people) the agency's email+phone."""
-    import pandas as pd
+    from pipelines.generate.scenarios import plant_agency_contact
 
-    links = pd.concat(pd.read_csv(p, dtype=str) for p in (root / "ground_truth" / "links")
-                      .glob("pnr_*.csv")).drop_duplicates("record_key")
-    truth = dict(zip(links["record_key"], links["person_id"], strict=True))
-    planted, persons = [], set()
-    for path in sorted((root / "landing" / "pnr").glob("*.jsonl")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        for n, line in enumerate(lines):
-            try:
-                record = json.loads(line)
-                key = f"{record['record_locator']}/{record['passengers'][0]['pax_id']}"
-            except (json.JSONDecodeError, KeyError, IndexError, TypeError):
-                continue
-            if len(planted) < PLANTED and truth.get(key) not in persons | {None}:
-                record["passengers"][0].update(AGENCY)
-                lines[n] = json.dumps(record, ensure_ascii=False)
-                planted.append(key)
-                persons.add(truth[key])
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    planted = plant_agency_contact(root, PLANTED, AGENCY)
     assert len(planted) == PLANTED
     return planted
 
