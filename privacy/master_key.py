@@ -61,8 +61,44 @@ def encode_key(key: bytes) -> str:
     return base64.b64encode(key).decode()
 
 
+def key_command(settings: Settings) -> list[str] | None:
+    """``privacy.master_key_command``: the argv of a command that prints the master key (base64),
+    e.g. a Vault or KMS CLI, in production; None where the key is an env var or a key file."""
+    command = settings.get("privacy.master_key_command", None)
+    if not command:
+        return None
+    if isinstance(command, str) or not all(isinstance(part, str) for part in command):
+        raise LakehouseError(
+            f"privacy.master_key_command must be a list of strings (argv), got {command!r}",
+            'write it as a YAML list, e.g. ["vault", "kv", "get", "-field=key", "secret/x"]')
+    return list(command)
+
+
+def _from_command(argv: list[str]) -> bytes:
+    """Run the key command (no shell) and decode what it prints; its failure is named."""
+    import subprocess
+
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise LakehouseError(f"privacy.master_key_command {argv[0]!r} could not run: {exc}",
+                             "check the command and that its CLI is installed and logged in"
+                             ) from exc
+    if result.returncode != 0:
+        raise LakehouseError(
+            f"privacy.master_key_command {argv[0]!r} exited {result.returncode}: "
+            f"{result.stderr.strip()[-300:]}",
+            "check the KMS / Vault login and the key's path")
+    return _decode(result.stdout, f"the output of privacy.master_key_command ({argv[0]})")
+
+
 def load_master_key(settings: Settings, create: bool = True) -> bytes:
-    """Return the 32-byte master key; create the key file (0600) when absent and ``create``."""
+    """Return the 32-byte master key: from ``privacy.master_key_command`` when configured (KMS /
+    Vault), else ``$LAKEHOUSE_<name>``, else the key file, created (0600) when absent and
+    ``create``."""
+    command = key_command(settings)
+    if command:
+        return _from_command(command)
     name = settings.get("privacy.master_key_secret", "master_key")
     if create and not os.environ.get(f"LAKEHOUSE_{name.upper()}"):
         if not secret_path(settings, name).exists():

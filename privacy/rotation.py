@@ -34,6 +34,7 @@ from privacy.master_key import (
     encode_key,
     env_var,
     index_root_name,
+    key_command,
     load_master_key,
     master_key_name,
 )
@@ -61,6 +62,12 @@ def backup_name(path: Path, now: datetime) -> Path:
 def check_can_rotate(settings: Settings) -> Path:
     """The key file to rotate; raise when rotation cannot or must not run here."""
     name = master_key_name(settings)
+    if key_command(settings):
+        raise LakehouseError(
+            "the master key comes from privacy.master_key_command (KMS / Vault), which this "
+            "command cannot change",
+            "rotate it in the KMS / Vault: create the new key there, re-wrap with it, then "
+            "point the command at it")
     if os.environ.get(env_var(name)):
         raise LakehouseError(
             f"the master key comes from ${env_var(name)}, which this command cannot change",

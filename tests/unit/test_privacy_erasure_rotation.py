@@ -49,6 +49,48 @@ def test_rotation_is_refused_when_the_key_comes_from_the_environment(tmp_path, m
     assert "KMS" in err.value.fix
 
 
+def _with_command(tmp_path, argv) -> Settings:
+    settings = _settings(tmp_path)
+    return Settings(env="unit", raw={**settings.raw, "privacy": {"master_key_command": argv}})
+
+
+def test_master_key_from_a_kms_or_vault_command(tmp_path):
+    import sys
+
+    from privacy.master_key import load_master_key
+
+    printed = base64.b64encode(NEW).decode()
+    settings = _with_command(tmp_path, [sys.executable, "-c", f"print('{printed}')"])
+    assert load_master_key(settings) == NEW
+    assert not (tmp_path / "secrets" / "master_key").exists()  # no key file made beside it
+
+
+def test_a_failing_or_malformed_key_command_is_named(tmp_path):
+    import sys
+
+    from privacy.master_key import load_master_key
+
+    failing = _with_command(tmp_path, [sys.executable, "-c", "import sys; sys.exit('denied')"])
+    with pytest.raises(LakehouseError, match="exited 1: denied"):
+        load_master_key(failing)
+    with pytest.raises(LakehouseError, match="list of strings"):
+        load_master_key(_with_command(tmp_path, "vault kv get x"))
+    short = _with_command(tmp_path, [sys.executable, "-c", "print('c2hvcnQ=')"])
+    with pytest.raises(LakehouseError, match="5 bytes"):
+        load_master_key(short)
+
+
+def test_rotation_is_refused_when_the_key_comes_from_a_command(tmp_path):
+    import sys
+
+    from privacy.rotation import rotate_master_key
+
+    settings = _with_command(tmp_path, [sys.executable, "-c", "print('x')"])
+    with pytest.raises(LakehouseError, match="master_key_command") as err:
+        rotate_master_key(None, settings, "dpo")
+    assert "Vault" in err.value.fix
+
+
 def test_blind_index_root_is_the_master_key_until_saved_separately(tmp_path, monkeypatch):
     from privacy.master_key import load_index_root, load_master_key
     from privacy.rotation import write_secret_file
