@@ -29,6 +29,7 @@ from typing import Any
 
 from pipelines.config import Settings
 from pipelines.errors import LakehouseError
+from pipelines.services.process import wait_gone
 
 log = logging.getLogger(__name__)
 
@@ -179,17 +180,9 @@ def stop(settings: Settings, timeout: float = 10.0) -> None:
     pid = _pid(settings)
     if pid is not None:
         os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
-            try:
-                if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                    break
-            except ChildProcessError:
-                pass
-            time.sleep(0.1)
-        else:
-            if Path(f"/proc/{pid}").exists():
-                os.kill(pid, signal.SIGKILL)
+        if not wait_gone(pid, timeout, poll=0.1):
+            os.kill(pid, signal.SIGKILL)
+            wait_gone(pid, 5, poll=0.1)
     _pid_file(settings).unlink(missing_ok=True)
 
 

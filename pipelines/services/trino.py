@@ -31,6 +31,7 @@ from pipelines.config import REPO_ROOT, Settings
 from pipelines.errors import LakehouseError
 from pipelines.secrets import read_secret
 from pipelines.services import audit_receiver
+from pipelines.services.process import wait_gone
 from pipelines.services.trino_config import (
     SHARED_SECRET_ENV,
     TrinoLayout,
@@ -550,37 +551,12 @@ def _stop_server(settings: Settings, timeout: float) -> None:
         return
     log.info("stopping Trino (pid %s)", pid)
     os.kill(pid, signal.SIGTERM)
-    if not _wait_gone(pid, timeout):
+    if not wait_gone(pid, timeout):
         log.warning("Trino (pid %s) ignored SIGTERM for %.0f s; killing it", pid, timeout)
         os.kill(pid, signal.SIGKILL)
-        _wait_gone(pid, 10)
+        wait_gone(pid, 10)
     layout.pid_file.unlink(missing_ok=True)
     layout.state_file.unlink(missing_ok=True)
-
-
-def _wait_gone(pid: int, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        try:  # reap it if it is our child, so it does not linger as a zombie
-            if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                return True
-        except ChildProcessError:
-            pass
-        if _is_zombie(pid):
-            return True
-        time.sleep(0.5)
-    return False
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return True
 
 
 # ---------------------------------------------------------------------------------------------
