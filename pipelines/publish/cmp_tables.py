@@ -1,9 +1,10 @@
 """CMP store tables beyond scores: the next best action and segment membership per customer.
 
 Built on :mod:`pipelines.publish.cmp_store` (its connection, ``push_runs`` audit table, input
-checks and retry classification): every push COPYs the batch into a temp table, applies a
-diff-only upsert (unchanged rows keep their tuple) and records itself in ``push_runs``, all in
-one transaction, retried with bounded backoff while PostgreSQL is unreachable.
+checks and retry classification) and :mod:`pipelines.publish.bulk`: every push COPYs the batch
+into a temp table, writes only new and changed rows (unchanged rows keep their tuple) and
+records itself in ``push_runs``, all in one transaction, retried with bounded backoff while
+PostgreSQL is unreachable.
 
 Schema (created idempotently by :func:`ensure_tables`)::
 
@@ -46,7 +47,7 @@ import psycopg
 
 from pipelines.config import Settings
 from pipelines.errors import LakehouseError
-from pipelines.publish import cmp_store
+from pipelines.publish import bulk, cmp_store
 from pipelines.publish.retry import with_retries
 from pipelines.services import postgres
 
@@ -81,35 +82,15 @@ CREATE INDEX IF NOT EXISTS segment_membership_segment ON segment_membership (seg
 ALTER TABLE push_runs ADD COLUMN IF NOT EXISTS deleted bigint NOT NULL DEFAULT 0;
 """
 
-# Same shape as cmp_store's upsert: ORDER BY for one lock order, WHERE for diff-only, xmax = 0
-# to tell inserts from updates.
-_NBA_UPSERT = """
-WITH written AS (
-    INSERT INTO next_best_action AS cur
-    SELECT * FROM _cmp_push ORDER BY customer_id
-    ON CONFLICT (customer_id) DO UPDATE SET
-        action = excluded.action, expected_value = excluded.expected_value,
-        reason_codes = excluded.reason_codes, runners_up = excluded.runners_up,
-        decided_at = excluded.decided_at, run_id = excluded.run_id
-    WHERE (cur.action, cur.expected_value, cur.reason_codes, cur.runners_up)
-        IS DISTINCT FROM (excluded.action, excluded.expected_value, excluded.reason_codes,
-                          excluded.runners_up)
-    RETURNING (xmax = 0) AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
-"""
-
-_SEGMENT_UPSERT = """
-WITH written AS (
-    INSERT INTO segment_membership AS cur
-    SELECT * FROM _cmp_push ORDER BY customer_id, segment
-    ON CONFLICT (customer_id, segment) DO UPDATE SET
-        reason = excluded.reason, as_of_date = excluded.as_of_date
-    WHERE cur.reason IS DISTINCT FROM excluded.reason
-    RETURNING (xmax = 0) AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
-"""
+# Same diff as cmp_store (pipelines/publish/bulk.py): only rows whose compared values changed are
+# rewritten, changed ones through a sorted ON CONFLICT, new ones through a plain INSERT.
+_NBA_DIFF = bulk.diff_statements(NBA_TABLE, NBA_COLUMNS, ("customer_id",),
+                                 ("action", "expected_value", "reason_codes", "runners_up"))
+_SEGMENT_DIFF = bulk.diff_statements(SEGMENT_TABLE, SEGMENT_COLUMNS, ("customer_id", "segment"),
+                                     ("reason",))
+# Binary COPY where every column has a plain binary dumper; NBA's runners_up arrives as JSON text
+# (a binary jsonb dumper would encode the text again as a JSON string), so NBA stays text.
+_SEGMENT_TYPES = ("text", "text", "text", "date")
 
 _SEGMENT_DELETE = """
 DELETE FROM segment_membership AS cur
@@ -206,18 +187,15 @@ def normalise_memberships(rows: Any, as_of: date | None = None) -> list[tuple]:
 
 
 def _push_once(settings: Settings, table: str, columns: tuple[str, ...], records: list[tuple],
-               statements: tuple[str, ...], run_id: str) -> TablePushResult:
-    """COPY into a temp table, run the diff statements and the audit row in one transaction."""
+               diff: bulk.DiffStatements, delete: str | None, types: tuple[str, ...] | None,
+               run_id: str) -> TablePushResult:
+    """COPY into a temp table, apply the diff (and delete leavers), audit row: one transaction."""
     started_at = datetime.now(UTC)
     with postgres.connect(settings, autocommit=True) as conn:
         ensure_tables(conn)
         with conn.transaction(), conn.cursor() as cur:
-            cur.execute(f"CREATE TEMP TABLE _cmp_push (LIKE {table}) ON COMMIT DROP")
-            with cur.copy(f"COPY _cmp_push ({', '.join(columns)}) FROM STDIN") as copy:
-                for record in records:
-                    copy.write_row(record)
-            inserted, updated = cur.execute(statements[0]).fetchone()
-            deleted = cur.execute(statements[1]).rowcount if len(statements) > 1 else 0
+            inserted, updated = bulk.copy_and_apply(cur, table, columns, records, diff, types)
+            deleted = cur.execute(delete).rowcount if delete else 0
             unchanged = len(records) - inserted - updated
             cur.execute(
                 "INSERT INTO push_runs (run_id, table_name, started_at, finished_at, rows_in,"
@@ -228,9 +206,10 @@ def _push_once(settings: Settings, table: str, columns: tuple[str, ...], records
 
 
 def _push(settings: Settings, table: str, columns: tuple[str, ...], records: list[tuple],
-          statements: tuple[str, ...], run_id: str) -> TablePushResult:
+          diff: bulk.DiffStatements, run_id: str, delete: str | None = None,
+          types: tuple[str, ...] | None = None) -> TablePushResult:
     result = with_retries(settings, f"push to {table}", lambda: _push_once(
-        settings, table, columns, records, statements, run_id))
+        settings, table, columns, records, diff, delete, types, run_id))
     log.info("pushed %d rows to %s (run %s): %d inserted, %d updated, %d unchanged, %d deleted",
              result.rows_in, table, run_id, result.inserted, result.updated, result.unchanged,
              result.deleted)
@@ -245,7 +224,7 @@ def push_decisions(settings: Settings, rows: Any, run_id: str) -> TablePushResul
     connecting), a rejected batch (rolled back) or PostgreSQL unreachable after the retries.
     """
     records = normalise_decisions(rows, run_id, datetime.now(UTC))
-    return _push(settings, NBA_TABLE, NBA_COLUMNS, records, (_NBA_UPSERT,), run_id)
+    return _push(settings, NBA_TABLE, NBA_COLUMNS, records, _NBA_DIFF, run_id)
 
 
 def push_memberships(settings: Settings, rows: Any, run_id: str,
@@ -256,5 +235,5 @@ def push_memberships(settings: Settings, rows: Any, run_id: str,
     ``as_of``). An empty snapshot empties the table, in one transaction like any other.
     """
     records = normalise_memberships(rows, as_of)
-    return _push(settings, SEGMENT_TABLE, SEGMENT_COLUMNS, records,
-                 (_SEGMENT_UPSERT, _SEGMENT_DELETE), run_id)
+    return _push(settings, SEGMENT_TABLE, SEGMENT_COLUMNS, records, _SEGMENT_DIFF, run_id,
+                 delete=_SEGMENT_DELETE, types=_SEGMENT_TYPES)

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from pipelines.errors import LakehouseError
-from pipelines.publish import cmp_store
+from pipelines.publish import bulk, cmp_store
 from pipelines.services import postgres
 
 pytestmark = pytest.mark.integration
@@ -143,6 +143,54 @@ def test_reader_never_sees_half_a_batch(store):
     assert outcome["result"] == cmp_store.PushResult(6, 1, 5, 0, "run-2")
     after = _snapshot(store)
     assert len(after) == 6 and all(v[2] == "run-2" for v in after.values())
+
+
+def _wait_for_lock_wait(conn, locktype, deadline_s=20):
+    """Until some session waits on a lock of ``locktype`` (the push reached the contended row)."""
+    deadline = time.monotonic() + deadline_s
+    while not conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = %s AND NOT granted",
+                           (locktype,)).fetchone()[0]:
+        assert time.monotonic() < deadline, f"push never waited on a {locktype} lock"
+        time.sleep(0.05)
+
+
+def test_key_inserted_by_another_writer_meanwhile_is_upserted_not_failed(store, caplog):
+    """The plain INSERT of new rows meets a key another session commits mid-push: the push
+    rolls back to its savepoint and upserts, instead of failing on the primary key."""
+    outcome = {}
+    with postgres.connect(store) as other:  # a transaction left open, like a slow writer
+        other.execute("INSERT INTO customer_scores VALUES ('c002', 'elite', '1', 0.77, now(),"
+                      " 'other-writer')")
+        pusher = threading.Thread(
+            target=lambda: outcome.update(result=cmp_store.push_scores(store, _rows(), "run-1")))
+        pusher.start()
+        with postgres.connect(store, autocommit=True) as watcher:
+            _wait_for_lock_wait(watcher, "transactionid")  # blocked behind our c002
+        other.commit()
+    pusher.join(timeout=20)
+    assert outcome["result"] == cmp_store.PushResult(5, 4, 1, 0, "run-1")
+    after = _snapshot(store)
+    assert {k: v[:3] for k, v in after.items()} == {
+        f"c{i:03d}": (0.1 * (i + 1), "1", "run-1") for i in range(5)}
+    assert "inserted by another writer meanwhile" in caplog.text
+    assert [r[2:6] for r in _push_runs(store)] == [(5, 4, 1, 0)]
+
+
+def test_concurrent_push_to_the_same_table_waits_for_the_first(store):
+    """Pushes to one table take turns (an advisory lock): the second sees the first's rows."""
+    with postgres.connect(store) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s, hashtext('customer_scores'))",
+                       (bulk._PUSH_LOCK,))
+        outcome = {}
+        pusher = threading.Thread(
+            target=lambda: outcome.update(result=cmp_store.push_scores(store, _rows(), "run-1")))
+        pusher.start()
+        with postgres.connect(store, autocommit=True) as watcher:
+            _wait_for_lock_wait(watcher, "advisory")
+        assert _snapshot(store) == {}  # its batch is copied but nothing applied yet
+        holder.rollback()
+    pusher.join(timeout=20)
+    assert outcome["result"] == cmp_store.PushResult(5, 5, 0, 0, "run-1")
 
 
 def test_unreachable_postgres_fails_after_bounded_retries(store, monkeypatch):

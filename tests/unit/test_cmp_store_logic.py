@@ -9,9 +9,11 @@ import psycopg
 import pytest
 
 from pipelines.errors import LakehouseError
-from pipelines.publish.cmp_store import COLUMNS, is_unreachable, normalise_rows
+from pipelines.publish import frames
+from pipelines.publish.cmp_store import COLUMNS, REQUIRED, is_unreachable, normalise_rows
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+KEY = ("customer_id", "model_name")
 
 
 def _row(customer_id="c1", **extra):
@@ -75,3 +77,45 @@ def test_only_connection_failures_are_retried():
     assert not is_unreachable(auth)
     assert not is_unreachable(psycopg.errors.UniqueViolation("dup"))
     assert not is_unreachable(ValueError("x"))
+
+
+# --- the column-wise path (DataFrames, lists of dicts) must agree with the row-by-row one -------
+
+
+def _one_by_one(records):
+    """A generator is not a list: it takes the row-by-row path."""
+    return (dict(record) for record in records)
+
+
+def test_frame_path_gives_the_same_tuples_as_the_row_path():
+    records = [
+        {"customer_id": 10, "model_name": "m", "model_version": 3, "score": 1,
+         "scored_at": datetime(2026, 1, 1, 8), "run_id": "scoring-1"},
+        {"customer_id": 11, "model_name": "m", "model_version": 3, "score": 0.125,
+         "scored_at": None, "run_id": None},
+    ]
+    expected = normalise_rows(_one_by_one(records), "push", NOW)
+    assert expected[1][4:] == (NOW, "push")
+    assert frames.normalise_frame(pd.DataFrame(records), REQUIRED, KEY, "push", NOW) == expected
+    assert normalise_rows(pd.DataFrame(records), "push", NOW) == expected
+    assert normalise_rows(records, "push", NOW) == expected
+
+
+@pytest.mark.parametrize("bad", [{"score": None}, {"score": float("nan")}, {"score": "high"},
+                                 {"score": float("inf")}, {"customer_id": None},
+                                 {"model_version": pd.NA}, {"scored_at": "yesterday"}])
+def test_bad_values_in_a_dataframe_fail_as_in_the_row_path(bad):
+    records = [_row("ok"), {**_row("bad"), **bad}]
+    assert frames.normalise_frame(pd.DataFrame(records), REQUIRED, KEY, "r", NOW) is None
+    with pytest.raises(LakehouseError) as row_path:
+        normalise_rows(_one_by_one(records), "r", NOW)
+    with pytest.raises(LakehouseError) as frame_path:
+        normalise_rows(pd.DataFrame(records), "r", NOW)
+    assert frame_path.value.what == row_path.value.what
+    assert "row 1" in frame_path.value.what
+
+
+def test_duplicate_keys_in_a_dataframe_are_rejected():
+    frame = pd.DataFrame([_row("c1"), _row("c2"), _row("c1", score=0.9), _row("c1")])
+    with pytest.raises(LakehouseError, match=r"2 duplicate .* \('c1', 'm'\)"):
+        normalise_rows(frame, "r", NOW)
