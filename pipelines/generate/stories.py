@@ -66,7 +66,8 @@ def story_of(world: World, b: Booking, pos: int = 0) -> Story:
 
 
 EXTRA_NAMES = {"SEAT": "seat reservation", "XBAG": "extra bag", "LOUNGE": "lounge access",
-               "WIFI": "wifi package", "MEAL": "meal upgrade", "": "extra"}
+               "WIFI": "wifi package", "MEAL": "meal upgrade", "UPGR": "cabin upgrade",
+               "": "extra"}
 
 
 def slots(world: World, b: Booking, s: Story, phone: str = "") -> dict[str, object]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pipelines.generate import ancillaries
 from pipelines.generate.network import CABINS, HUB, TICKET_PREFIX, Network, load_network
 from pipelines.generate.operations import CANCELLED, DELAY, DIVERTED, day_ops
 from pipelines.generate.seeding import scramble
@@ -22,7 +23,6 @@ MAX_PER_SHARD_DAY = 1024
 DAY_SLOTS = 1024
 _DAY_BASE = 512  # creation day d uses slot d + 512, so history days (<= 0) fit
 CHANNELS = ("web", "app", "agency", "call_centre")
-ANCILLARIES = ("SEAT", "XBAG", "LOUNGE", "WIFI", "MEAL")
 MISHANDLED = ("DELAYED", "DAMAGED", "LOST")
 
 
@@ -132,14 +132,27 @@ def cabin_and_fare(f, business: bool, tier: int, u: np.ndarray) -> tuple[str, st
     return cabin, rbd, round(fare, 2)
 
 
+def _tier(world: World, person: int, day: int) -> int:
+    """The person's loyalty tier index when booking (0 when not a member yet)."""
+    p = world.people
+    return int(p.tier[person]) if p.enrol_day[person] <= day else 0
+
+
+def _has_higher_cabin(seats: tuple[int, int, int], cabin: str) -> bool:
+    """Whether the aircraft (J, W, Y seats) has a cabin above ``cabin``."""
+    above = {"Y": seats[:2], "W": seats[:1], "J": ()}[cabin]
+    return any(above)
+
+
 def outcomes_for(world: World, b: Booking, u: np.ndarray) -> None:
     """Draw what happened to each passenger on each segment, and the trip's experience score."""
     net = load_network()
     worst = 0.0
     k = 0
-    for pax_pos, _person in enumerate(b.pax):
+    for pax_pos, person_index in enumerate(b.pax):
         row, gone = [], False
-        for seg in b.segments:
+        tier = _tier(world, person_index, b.created_day)
+        for seg_pos, seg in enumerate(b.segments):
             ops = day_ops(world.seed, seg.day)
             status, delay = int(ops.status[seg.flight]), int(ops.delay_minutes[seg.flight])
             v = u[k : k + 8]
@@ -157,12 +170,15 @@ def outcomes_for(world: World, b: Booking, u: np.ndarray) -> None:
             lost = MISHANDLED[0 if v[5] < 0.8 else 1 if v[5] < 0.95 else 2] if (
                 bags and v[4] < risk) else ""
             ps = PaxSeg(outcome, seat, bags, lost)
-            for code, share, price in (("SEAT", 0.3, 25.0), ("XBAG", 0.12, 55.0),
-                                       ("LOUNGE", 0.05, 45.0), ("WIFI", 0.08, 12.0),
-                                       ("MEAL", 0.05, 18.0)):
-                if v[6] < share and (code != "WIFI" or net.flights[seg.flight].long_haul):
-                    broken = status in (CANCELLED, DIVERTED) or (code == "WIFI" and v[7] < 0.1)
-                    ps.ancillaries.append((code, price, "disrupted" if broken else "fulfilled"))
+            flight = net.flights[seg.flight]
+            trip = ancillaries.Trip(seg.cabin, b.business, len(b.pax), tier, flight.long_haul,
+                                    _has_higher_cabin(flight.seats, seg.cabin),
+                                    flight.distance_km)
+            person = world.people.first_index + person_index
+            for code, price in ancillaries.purchases(world.seed, b.number, pax_pos, seg_pos, person,
+                                                     trip):
+                broken = status in (CANCELLED, DIVERTED) or (code == "WIFI" and v[7] < 0.1)
+                ps.ancillaries.append((code, price, "disrupted" if broken else "fulfilled"))
             row.append(ps)
             bad = {CANCELLED: 0.6, DIVERTED: 0.6}.get(status, 0.0)
             if status == DELAY:

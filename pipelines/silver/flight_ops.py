@@ -30,7 +30,7 @@ STATUSES = {"ON TIME": "on_time", "DELAY": "delayed", "DELAYED": "delayed",
             "CANCELLED": "cancelled", "DIVERTED": "diverted"}
 FLOWN = {"FL": "flown", "NS": "no_show", "IR": "involuntarily_rebooked"}
 CABINS = ("J", "W", "Y")
-ANCILLARIES = ("SEAT", "XBAG", "LOUNGE", "WIFI", "MEAL")
+ANCILLARIES = ("SEAT", "XBAG", "LOUNGE", "WIFI", "MEAL", "UPGR")
 
 
 def _lineage():

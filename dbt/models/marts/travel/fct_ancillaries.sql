@@ -27,7 +27,7 @@ final as (
             when 'LOUNGE' then 'lounge'
             when 'WIFI' then 'wifi'
             when 'MEAL' then 'meal'
-            when 'UPGRADE' then 'upgrade'
+            when 'UPGR' then 'upgrade'
             else lower(ancillaries.ancillary_code)
         end as ancillary_type,
         ancillaries.fulfilment_status,
