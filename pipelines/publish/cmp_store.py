@@ -25,13 +25,12 @@ Schema (created idempotently by :func:`ensure_schema`)::
 ``run_id``; each committed attempt is kept. Its row commits in the same transaction as the scores,
 so it exists exactly when the scores it counts are visible.
 
-How a push stays near ``COPY`` speed (benchmarks/bench_cmp_push.py, 1M rows): a DataFrame is
-validated column-wise (:func:`normalise_rows`; iterables of dicts row by row), the batch goes over
-binary ``COPY`` into a temp table, and one hash join against ``customer_scores`` picks the rows
-that are new or changed. ``INSERT .. ON CONFLICT`` locks and probes every row it is given even
-when its ``WHERE`` is false, so it only sees the changed rows; new rows take a plain sorted
-``INSERT``, about twice as fast as the speculative insertion of ``ON CONFLICT``.
-
+How a push stays near ``COPY`` speed (benchmarks/bench_cmp_push.py, 1M rows): a DataFrame or a
+list of dicts is validated column-wise (:mod:`pipelines.publish.frames`, with the row-by-row
+checks below as the fallback that names a bad row), the batch goes over binary ``COPY`` into a
+temp table, and one hash join against ``customer_scores`` picks the new and changed rows: only
+those are written (``ON CONFLICT`` for changed ones, a plain ``INSERT`` for new ones), so
+unchanged rows are neither rewritten nor locked. See :mod:`pipelines.publish.bulk`.
 """
 
 from __future__ import annotations
