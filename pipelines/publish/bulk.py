@@ -8,10 +8,11 @@ pushes keep one shape. Inside the caller's transaction:
    timestamps and floats as text;
 2. take a per-table advisory lock, so concurrent pushes to one table run one after the other:
    each then sees the previous one's rows, and no two pushes can lock rows in crossed order;
-3. upsert the rows whose values changed (found by a hash join, sorted for a stable lock order),
-   then plain-``INSERT`` the rows absent from the table. ``ON CONFLICT`` probes and locks every
-   row it is handed even when its ``WHERE`` rejects the update, and its speculative insertion
-   costs about twice a plain insert, so it only sees real changes;
+3. in one statement, a hash join of the batch against the table keeps the new and changed
+   rows; changed ones are upserted and new ones plain-``INSERT``ed, each sorted by key for a
+   stable lock order. ``ON CONFLICT`` probes and locks every row it is handed even when its
+   ``WHERE`` rejects the update, and its speculative insertion cost about twice a plain insert
+   (1M new rows: 5.0-5.9 s vs 2.5 s on a loaded host), so it only sees real changes;
 4. if another writer (not a push: the lock keeps those out) committed one of the new keys in
    the meantime, the plain ``INSERT`` hits the primary key: roll back to a savepoint and apply
    the one-statement upsert of new and changed rows instead. Same result, slower path.
