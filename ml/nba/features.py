@@ -2,6 +2,7 @@
 
 ``customer_360`` gives the profile; this module adds what the rules need beyond it:
 
+- ``scores``: the propensity scores of this run (``gold.customer_scores``, model -> score);
 - ``next_flight_cabin`` and ``upgrade_seats_free``: the customer's next booked segment after the
   as-of date (``gold.fct_bookings``) and the free seats the latest cabin forecast at or before
   the as-of date (``silver.cabin_forecast``) leaves in the next higher cabin (Y -> W -> J);
@@ -138,13 +139,30 @@ def point_in_time_profile(spark, settings: Settings, cutoff: date):
     return flights.join(upcoming, "customer_id", "full")
 
 
+def latest_scores(spark, settings: Settings):
+    """``customer_id, scores`` (model name -> score) from ``gold.customer_scores``, or None.
+
+    Read here rather than from ``customer_360.scores``: the 360 is built before the scoring
+    step, so its map would hand NBA the previous run's scores.
+    """
+    from pyspark.sql import functions as F
+
+    if not _exists(settings, "gold", "customer_scores"):
+        return None
+    rows = _delta(spark, settings, "gold", "customer_scores")
+    return rows.groupBy("customer_id").agg(F.map_from_entries(F.collect_list(
+        F.struct("model_name", F.col("score").cast("double")))).alias("scores"))
+
+
 def build_decision_frame(spark, settings: Settings, catalogue: Catalogue, as_of: date,
                          point_in_time: bool = False) -> pd.DataFrame:
     """One pandas row per customer with every column the catalogue's rules and values read."""
     c360 = _delta(spark, settings, "gold", "customer_360")
-    wanted = (rule_columns(catalogue) | {"customer_id", "scores", "flights_total"}) & set(
-        c360.columns)
+    wanted = (rule_columns(catalogue) | {"customer_id", "flights_total"}) & set(c360.columns)
     frame = c360.select(*sorted(wanted))
+    scores = latest_scores(spark, settings)
+    if scores is not None:
+        frame = frame.join(scores, "customer_id", "left")
     if point_in_time:
         profile = point_in_time_profile(spark, settings, as_of)
         frame = frame.drop(*[c for c in profile.columns if c != "customer_id"]).join(

@@ -42,9 +42,12 @@ def validate(conf: dict[str, Any], path: Path | str = CONF_PATH) -> None:
             f"model.calibration_folds {conf['model']['calibration_folds']} (a calibration fold "
             f"could miss a class)", "raise gates.min_class_rows or lower the folds")
     for kind in KINDS:
-        if min(int(conf[kind]["step_days"]), int(conf[kind]["horizon_days"])) < 1:
-            raise LakehouseError(f"{path}: {kind}.step_days and horizon_days must be >= 1",
-                                 "set whole days >= 1")
+        windows = conf[kind]
+        if min(int(windows["step_days"]), int(windows["horizon_days"]),
+               int(windows["train_cutoffs"]), int(windows.get("validation_cutoffs", 1))) < 1:
+            raise LakehouseError(
+                f"{path}: {kind}.step_days, horizon_days, train_cutoffs and "
+                f"validation_cutoffs must be >= 1", "set whole numbers >= 1")
 
 
 def models_of_kind(conf: dict[str, Any], kind: str) -> dict[str, dict]:

@@ -70,10 +70,10 @@ def _labelled(tables: dict, cutoffs, conf: dict, kind: str):
 
 
 def training_frame(spark, tables: dict, conf: dict, kind: str,
-                   anchor: date) -> tuple[pd.DataFrame, list[date], date]:
-    """Labelled features at every cut-off of ``kind``: ``(frame, train cut-offs, validation)``."""
+                   anchor: date) -> tuple[pd.DataFrame, list[date], list[date]]:
+    """Labelled features at every cut-off of ``kind``: ``(frame, train, validation cut-offs)``."""
     train_cutoffs, validation = split.cutoffs(anchor, conf[kind])
-    cutoffs = features.cutoff_frame(spark, [*train_cutoffs, validation])
+    cutoffs = features.cutoff_frame(spark, [*train_cutoffs, *validation])
     upcoming = int(conf["scoring"]["upcoming_days"])
     labelled = _labelled(tables, cutoffs, conf, kind)
     feats = features.build_features(tables, cutoffs, conf, upcoming)

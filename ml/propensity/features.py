@@ -98,7 +98,8 @@ def ancillary_features(ancillaries, flights, cutoffs, conf: dict):
 
 def next_trip_features(bookings, cutoffs, conf: dict, upcoming_days: int):
     """The next booked trip after each cut-off (booked on or before it): segments, cabin,
-    fare, party size, days booked ahead; and how many segments depart within the window."""
+    fare, party size, days booked ahead, days away; and how many segments depart within the
+    window."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -117,7 +118,9 @@ def next_trip_features(bookings, cutoffs, conf: dict, upcoming_days: int):
         F.max(_rank(F.col("cabin"), conf["features"]["cabin_rank"])).alias("next_trip_cabin"),
         F.sum("fare_share_eur").cast("double").alias("next_trip_fare_eur"),
         F.max("passenger_count").alias("next_trip_passengers"),
-        F.min(F.datediff("departure_date", "booked_date")).alias("next_trip_days_booked_ahead"))
+        F.min(F.datediff("departure_date", "booked_date")).alias("next_trip_days_booked_ahead"),
+        # first to last departure: a short stay hints at a business trip, a long one at leisure
+        F.datediff(F.max("departure_date"), F.min("departure_date")).alias("next_trip_days_away"))
     upcoming = ahead.groupBy(*KEYS).agg(F.count("*").alias("upcoming_segments"))
     return upcoming.join(trip, KEYS, "left")
 

@@ -66,9 +66,10 @@ def fit(x: pd.DataFrame, y: pd.Series, mconf: dict):
                                   cv=int(mconf["calibration_folds"])).fit(x, y.astype(int))
 
 
-def candidate(frame: pd.DataFrame, validation_cutoff: date, spec: dict, conf: dict) -> Candidate:
-    """Split, check counts, fit, and grade against the baseline on the validation cut-off."""
-    train, valid = time_split(frame, validation_cutoff)
+def candidate(frame: pd.DataFrame, validation_cutoffs: list[date], spec: dict,
+              conf: dict) -> Candidate:
+    """Split, check counts, fit, and grade against the baseline on the validation cut-offs."""
+    train, valid = time_split(frame, validation_cutoffs)
     y_col, columns, gates = target(spec), feature_columns(frame), conf["gates"]
     counts = class_counts(train[y_col], valid[y_col])
     thin = count_failures(counts, gates)

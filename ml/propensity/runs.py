@@ -82,7 +82,7 @@ def log_run(settings: Settings, conf: dict, name: str, spec: dict, cand: Candida
                          **{f"delta_version.{t}": v for t, v in context["versions"].items()}})
         mlflow.log_params({"kind": kind, "target": target(spec), "features": len(columns),
                            "train_cutoffs": ",".join(map(str, context["train_cutoffs"])),
-                           "validation_cutoff": str(context["validation_cutoff"]),
+                           "validation_cutoffs": ",".join(map(str, context["validation_cutoffs"])),
                            **{f"{kind}.{k}": v for k, v in conf[kind].items()},
                            "lookback_days": conf["features"]["lookback_days"],
                            **{f"model.{k}": v for k, v in conf["model"].items()},

@@ -1,7 +1,7 @@
 """Fit, grade and register each propensity model; the champion alias only through the gates.
 
 Per model: the kind's labelled frame (every cut-off), the time split, a calibrated gradient
-boosting classifier fitted on the earlier cut-offs, graded on the latest against the
+boosting classifier fitted on the earlier cut-offs, graded on the latest ones against the
 last-behaviour baseline (``evaluate.py``), one MLflow run (params, metrics, plots, the gold
 Delta versions read, the model with its signature), registered, ``champion`` if it passes.
 
@@ -55,7 +55,7 @@ def train_one(settings: Settings, conf: dict, name: str, frame: pd.DataFrame,
                  "not become champion; training skipped", name, earlier["run_id"])
         return TrainReport(name, None, False, False, gate_failures=earlier["gate_failures"],
                            skipped=f"same data as run {earlier['run_id']}")
-    cand = candidate(frame, context["validation_cutoff"], spec, conf)
+    cand = candidate(frame, context["validation_cutoffs"], spec, conf)
     version = log_run(settings, conf, name, spec, cand, frame, context)
     if version is not None:
         client = MlflowClient()
@@ -123,7 +123,7 @@ def train_models(settings: Settings, spark, conf: dict | None = None, force: boo
         frame, train_cutoffs, validation = data.training_frame(spark, tables, conf, kind,
                                                                anchors[kind])
         context = {"experiment_id": experiment_id, "versions": versions,
-                   "train_cutoffs": train_cutoffs, "validation_cutoff": validation}
+                   "train_cutoffs": train_cutoffs, "validation_cutoffs": validation}
         for name in names:
             reports[name] = train_one(settings, conf, name, frame, context, force).to_dict()
     return reports

@@ -28,7 +28,7 @@ def _result(**overrides):
 def test_validation_cutoff_leaves_a_full_label_window_before_the_anchor():
     train, validation = cutoffs(date(2026, 1, 3), {"horizon_days": 7, "step_days": 7,
                                                   "train_cutoffs": 2})
-    assert validation == date(2025, 12, 27)
+    assert validation == [date(2025, 12, 27)]
     assert train == [date(2025, 12, 13), date(2025, 12, 20)]
 
 
@@ -36,8 +36,16 @@ def test_no_training_label_window_reaches_past_the_validation_cutoff():
     windows = {"horizon_days": 14, "step_days": 7, "train_cutoffs": 3}
     train, validation = cutoffs(date(2026, 2, 1), windows)
     assert train == sorted(train) and len(set(train)) == 3
-    assert all((validation - c).days >= windows["horizon_days"] for c in train)
-    assert (validation - train[-1]).days == windows["horizon_days"]
+    assert all((validation[0] - c).days >= windows["horizon_days"] for c in train)
+    assert (validation[0] - train[-1]).days == windows["horizon_days"]
+
+
+def test_several_validation_cutoffs_step_back_and_training_ends_a_window_before_them():
+    windows = {"horizon_days": 3, "step_days": 1, "train_cutoffs": 4, "validation_cutoffs": 3}
+    train, validation = cutoffs(date(2026, 1, 14), windows)
+    assert validation == [date(2026, 1, 9), date(2026, 1, 10), date(2026, 1, 11)]
+    assert train == [date(2026, 1, 3), date(2026, 1, 4), date(2026, 1, 5), date(2026, 1, 6)]
+    assert max(train) + pd.Timedelta(days=3) <= min(validation)
 
 
 def test_a_window_shorter_than_a_day_is_refused_by_the_conf_check():
@@ -56,9 +64,11 @@ def test_fewer_rows_per_class_than_calibration_folds_is_refused_by_the_conf_chec
 def test_time_split_trains_on_earlier_cutoffs_and_validates_on_the_chosen_one():
     frame = pd.DataFrame({"cutoff": [date(2026, 1, d) for d in (1, 2, 3, 4)],
                           "customer_id": list("abcd")})
-    train, validation = time_split(frame, date(2026, 1, 3))
+    train, validation = time_split(frame, [date(2026, 1, 3)])
     assert list(train["customer_id"]) == ["a", "b"]
     assert list(validation["customer_id"]) == ["c"]  # the later cut-off is never used
+    _, both = time_split(frame, [date(2026, 1, 3), date(2026, 1, 4)])
+    assert list(both["customer_id"]) == ["c", "d"]
 
 
 def test_thin_data_is_refused_before_fitting_with_one_reason_per_gap():

@@ -46,7 +46,7 @@ def trained(store):
 
     settings, experiment_id = store
     context = {"experiment_id": experiment_id, "versions": {"gold.fct_customer_timeline": 4},
-               "train_cutoffs": CUTOFFS[:2], "validation_cutoff": CUTOFFS[2]}
+               "train_cutoffs": CUTOFFS[:2], "validation_cutoffs": [CUTOFFS[2]]}
     first = train_one(settings, load_conf(), "churn_risk", _frame(), context, force=False)
     again = train_one(settings, load_conf(), "churn_risk", _frame(), context, force=False)
     return first, again
