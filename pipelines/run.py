@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -227,7 +228,8 @@ def layer_counts(settings: Settings) -> dict[str, int]:
             for p in sorted(lake.glob("*/*/_delta_log"))}
 
 
-def write_summary(settings: Settings, run_id: str, steps: dict) -> dict:
+def write_summary(settings: Settings, run_id: str, steps: dict,
+                  step_seconds: dict[str, float] | None = None) -> dict:
     """Assemble the run summary, write it to ``<reports>/last_run.json`` and return it."""
     summary = {
         "run_id": run_id,
@@ -235,6 +237,7 @@ def write_summary(settings: Settings, run_id: str, steps: dict) -> dict:
         "finished_at": datetime.now(UTC).isoformat(),
         "rows_per_table": layer_counts(settings),
         "steps": steps,
+        "step_seconds": step_seconds or {},
         "where_to_look": where_to_look(settings),
     }
     reports = settings.path("paths.reports")
@@ -262,21 +265,33 @@ def where_to_look(settings: Settings) -> dict[str, str]:
 
 
 def run_all(settings: Settings, run_id: str | None = None) -> dict:
-    """Every step in order, in this process (what the DAG does, without Airflow)."""
+    """Every step in order, in this process (what the DAG does, without Airflow).
+
+    Each step's wall time goes to the log and to the summary's ``step_seconds``, so a slow
+    step shows up without a profiler.
+    """
     run_id = run_id or f"manual__{datetime.now(UTC):%Y%m%dT%H%M%S}"
     steps: dict[str, dict] = {}
-    steps["generate"] = step_generate(settings)
-    steps["bronze"] = step_bronze(settings)
-    steps["silver"] = step_silver(settings)
-    steps["compensation"] = step_compensation(settings)
-    steps["identity"] = step_identity(settings)
-    steps["quality"] = step_quality(settings)
-    steps["gold"] = step_gold(settings)
-    steps["train"] = step_train(settings)
-    steps["score_and_push"] = step_score_and_push(settings, run_id)
-    steps["nba"] = step_nba(settings, run_id)
-    steps["publish"] = step_publish(settings)
-    return write_summary(settings, run_id, steps)
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, step, *args) -> None:
+        start = time.perf_counter()
+        steps[name] = step(settings, *args)
+        seconds[name] = round(time.perf_counter() - start, 1)
+        log.info("step %s took %.1f s", name, seconds[name])
+
+    timed("generate", step_generate)
+    timed("bronze", step_bronze)
+    timed("silver", step_silver)
+    timed("compensation", step_compensation)
+    timed("identity", step_identity)
+    timed("quality", step_quality)
+    timed("gold", step_gold)
+    timed("train", step_train)
+    timed("score_and_push", step_score_and_push, run_id)
+    timed("nba", step_nba, run_id)
+    timed("publish", step_publish)
+    return write_summary(settings, run_id, steps, seconds)
 
 
 def format_summary(summary: dict) -> str:
@@ -342,6 +357,9 @@ def format_summary(summary: dict) -> str:
                  f"{published.get('newly_registered')}); query audit: {audit.get('recorded')} "
                  f"Trino queries recorded ({audit.get('denied')} denied) of "
                  f"{audit.get('events')} events")
+    if summary.get("step_seconds"):
+        lines.append("seconds per step: " + ", ".join(
+            f"{name} {sec:g}" for name, sec in summary["step_seconds"].items()))
     lines.append("where to look:")
     lines += [f"  {k}: {v}" for k, v in summary["where_to_look"].items()]
     return "\n".join(lines)
