@@ -164,9 +164,13 @@ def ambiguous_edges(nodes: Iterable[Node], edges: Iterable[Edge], margin: float)
 
     A name-only booking of "Susan Davies" scores the same against the two Susan Davies of
     another booking (a mother and a daughter); whichever edge came first would win by the
-    order of record ids. When a record's two best partners are known to be different people
+    order of record ids. When two of a record's partners are known to be different people
     (same booking, or two loyalty numbers) and their weights differ by less than ``margin``
-    bits, neither edge is evidence of which one it is (pure; unit-tested).
+    bits, neither edge is evidence of which one it is. Nor is any other edge of that record
+    within ``margin`` of them: a third partner scoring the same (another name-only booking
+    of "Pawel Wojcik" when two members bear that name) is as likely either person, and
+    joining it would pull the record into one of them through the back door (pure;
+    unit-tested).
     """
     node = {n.record_id: n for n in nodes}
     partners: dict[str, list[tuple[float, str, Edge]]] = {}
@@ -178,10 +182,12 @@ def ambiguous_edges(nodes: Iterable[Node], edges: Iterable[Edge], margin: float)
     out: set[Edge] = set()
     for scored in partners.values():
         scored.sort(key=lambda x: (-x[0], x[1]))
-        for i, (w, one, edge) in enumerate(scored):
-            for w2, other, edge2 in scored[i + 1:]:
+        unsure: list[float] = []  # weights of partners it cannot tell apart
+        for i, (w, one, _) in enumerate(scored):
+            for w2, other, _ in scored[i + 1:]:
                 if w - w2 < margin and _distinct(node[one], node[other]):
-                    out |= {edge, edge2}
+                    unsure += [w, w2]
+        out |= {edge for w, _, edge in scored if any(abs(w - u) < margin for u in unsure)}
     return out
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.errors import LakehouseError
-from pipelines.identity.fields import BIRTH_YEARS, FIELDS
+from pipelines.identity.fields import BIRTH_YEARS, FIELDS, PARTY
 from pipelines.identity.prepare import RECORD_ID
 from pipelines.identity.settings import splink_settings, usable_rules
 
@@ -50,9 +50,13 @@ def clear_checkpoints(conf: dict[str, Any]) -> None:
 
 
 def _fields(records) -> set[str]:
-    """Our person fields in ``records``, plus "birth_years" when its derived columns are there."""
-    derived = {"birth_years"} if set(BIRTH_YEARS) <= set(records.columns) else set()
-    return {c for c in records.columns if c in FIELDS} | derived
+    """Our person fields in ``records``, plus "birth_years" / "co_travel" when their derived
+    columns are there (the golden job adds them)."""
+    cols = set(records.columns)
+    derived = {name for name, needs in (("birth_years", BIRTH_YEARS),
+                                           ("co_travel", (*PARTY, "group_key")))
+               if set(needs) <= cols}
+    return {c for c in cols if c in FIELDS} | derived
 
 
 def train(linker, conf: dict[str, Any], fields: set[str], n_records: int) -> None:

@@ -26,6 +26,9 @@ NAME_VARIANTS = "first_name_variants"  # derived: the first name plus its nickna
 FULL_NAME = "full_name"  # derived: "first last", for term frequencies of whole names
 NAME_SOUNDS = "name_sounds"  # derived: phonetic keys of first and last name ("MHMT SM")
 BIRTH_YEARS = ("birth_year_min", "birth_year_max")  # derived: possible birth years (golden)
+# derived (golden): the other passengers of the record's booking, their full names and their
+# emails and phones (co-travel evidence, pipelines/identity/party.py)
+PARTY = ("party_names", "party_contacts")
 _MIN_CORE = 4  # shortest surname left when a glued particle is cut ("alford" stays, not "ford")
 _NON_ALNUM = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")

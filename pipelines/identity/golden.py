@@ -1,8 +1,9 @@
 """Golden customers: one stable id per real person across the silver identity sources.
 
 ``resolve_customers`` reads every configured source (PII decrypted in memory only), nulls
-blocked and shared identifiers, links records by deterministic rules on blind indexes, scores
-the rest with the Splink engine, then clusters all evidence under guardrails (at most one
+blocked and shared identifiers, adds each booking's travel party (``party.py``, co-travel
+evidence), links records by deterministic rules on blind indexes, scores the rest with the
+Splink engine, then clusters all evidence under guardrails (at most one
 loyalty number per customer, never two passengers of one booking, never across a steward's
 split), seeded with the customers earlier runs created, so ids stay put and only merge.
 Outputs: ``silver.customer_xref``, ``silver.golden_customers``, ``ops.identity_merges``.
@@ -18,7 +19,7 @@ from typing import Any
 from pipelines.config import Settings
 from pipelines.identity import store
 from pipelines.identity.clustering import MERGED, Decision, Edge, Node, resolve
-from pipelines.identity.fields import BIRTH_YEARS, FULL_NAME, NAME_SOUNDS, NAME_VARIANTS
+from pipelines.identity.fields import BIRTH_YEARS, FULL_NAME, NAME_SOUNDS, NAME_VARIANTS, PARTY
 from pipelines.identity.ids import assign_ids
 from pipelines.identity.prepare import RECORD_ID
 from pipelines.identity.split import SPLIT
@@ -40,7 +41,9 @@ def collect_edges(spark, records, fields: set[str], conf: dict[str, Any]) -> lis
     gconf = conf["golden"]
     edges = [Edge(r.left_id, r.right_id, r.matched_by)
              for r in rule_edges(records, gconf["rules"]).collect()]
-    derived = (NAME_VARIANTS, FULL_NAME, NAME_SOUNDS, *BIRTH_YEARS)
+    derived = (NAME_VARIANTS, FULL_NAME, NAME_SOUNDS, *BIRTH_YEARS, *PARTY)
+    if set(PARTY) <= set(records.columns):
+        derived += ("group_key",)  # co_travel ignores two passengers of one booking
     cols = [RECORD_ID, *sorted(fields), *(c for c in derived if c in records.columns)]
     engine_conf = {**conf, "break_lineage": gconf.get("break_lineage", "persist")}
     result = engine.score_pairs(spark, records.select(*cols), engine_conf,
@@ -82,6 +85,7 @@ def _decision_rows(decisions, customer_of, run_id, now) -> list[tuple]:
 
 def resolve_customers(spark, settings: Settings, run_id: str | None = None) -> dict:
     """Run identity resolution over silver and write the golden-customer tables; return counts."""
+    from pipelines.identity.party import with_travel_party
     from pipelines.identity.settings import load_identity_conf
     from pipelines.identity.sources import null_shared_identifiers, read_meta, read_records
 
@@ -94,6 +98,8 @@ def resolve_customers(spark, settings: Settings, run_id: str | None = None) -> d
         return {"records": 0}
     opened = records.persist()  # decrypted once; counted per identifier, then guarded
     records, shared = null_shared_identifiers(opened, gconf["identifier_limits"])
+    if gconf.get("co_travel"):
+        records = with_travel_party(records)
     records = records.persist()
     meta_rows = records.select(RECORD_ID, "source_table", "record_key", "subject_id",
                                "loyalty_number", "group_key", "first_seen_at").collect()

@@ -16,7 +16,7 @@ from splink import SettingsCreator, block_on
 
 from pipelines.config import CONF_DIR, Settings
 from pipelines.errors import LakehouseError
-from pipelines.identity.fields import FULL_NAME, NAME_SOUNDS, NAME_VARIANTS
+from pipelines.identity.fields import FULL_NAME, NAME_SOUNDS, NAME_VARIANTS, PARTY
 from pipelines.identity.prepare import RECORD_ID
 
 SWAPPED_NAMES = "l.first_name = r.last_name and l.last_name = r.first_name"
@@ -28,7 +28,13 @@ SWAPPED_NAMES = "l.first_name = r.last_name and l.last_name = r.first_name"
 #                     variants array is exploded so the join stays an equi-join
 #   name_sounds       same metaphone keys of both names: transliterations on both sides
 #                     ("mohammed"/"muhammad"), which no exact-name rule pairs
-NAMED_RULES = ("swapped_names", "initial_surname", "nickname_surname", "name_sounds")
+#   co_travel         same first name and one's email or phone on the other's travel party
+#                     (a maiden-name booking: the surname differs, the family does not);
+#                     golden job only (party.py)
+NAMED_RULES = ("swapped_names", "initial_surname", "nickname_surname", "name_sounds",
+               "co_travel")
+PARTY_NAMES, PARTY_CONTACTS = PARTY
+GROUP = "group_key"  # the booking (co_travel); passed to Splink by the golden job
 # A surname word in common ("smith jones"/"jones": a double-barrelled married name)
 SHARED_SURNAME_WORD = ("size(array_intersect(split(last_name_l, ' '), split(last_name_r, ' ')))"
                        " >= 1")  # Spark SQL; Splink transpiles it for DuckDB
@@ -40,15 +46,45 @@ def load_identity_conf(settings: Settings, path=None) -> dict[str, Any]:
     return yaml.safe_load(text.replace("{var}", str(settings.var_dir)))
 
 
+def _contact_in_party(fields: set[str], ref) -> str:
+    """SQL: one record's email or phone is a contact of the other's travel party, and the
+    record is not itself one of those companions (by full name).
+
+    A companion's own records carry the companion's contacts: that pair is two people who
+    travelled together, not one person. What is left is a record using the mailbox or phone
+    of the other's family (a mother booked alone with her son's family mailbox).
+    ``ref(column, side)`` spells a column of side "l" or "r" (``l.email`` in a blocking rule,
+    ``email_l`` in a comparison level).
+    """
+    sides = []
+    for a, b in (("l", "r"), ("r", "l")):
+        hits = " or ".join(f"array_contains({ref(PARTY_CONTACTS, b)}, {ref(c, a)})"
+                           for c in ("email", "phone") if c in fields)
+        if hits:
+            sides.append(f"(({hits}) and not coalesce(array_contains("
+                         f"{ref(PARTY_NAMES, b)}, {ref(FULL_NAME, a)}), false))")
+    return " or ".join(sides)
+
+
+def _co_travel_rules(fields: set[str]) -> list[Any]:
+    """Same first name and one's contact on the other's party. Not "same first name and a
+    companion in common": two Helenes who each travelled with a (different) Jean Robert
+    became a pair, and joined, on seed 7; a shared companion only adds to names that agree."""
+    contact = _contact_in_party(fields, lambda c, s: f"{s}.{c}")
+    return [f"l.first_name = r.first_name and ({contact})"] if contact else []
+
+
 def usable_rules(rules: list[Any], fields: set[str]) -> list[Any]:
     """Splink blocking rules for the conf rules whose fields are all mapped."""
     out: list[Any] = []
     names = {"first_name", "last_name"} <= fields
     for rule in rules:
         if rule in NAMED_RULES:
-            if not names:
+            if not names or (rule == "co_travel" and "co_travel" not in fields):
                 continue
-            if rule == "swapped_names":
+            if rule == "co_travel":
+                out += _co_travel_rules(fields)
+            elif rule == "swapped_names":
                 out.append(SWAPPED_NAMES)
             elif rule == "initial_surname":
                 out.append(block_on("substr(first_name, 1, 1)", "last_name"))
@@ -117,6 +153,29 @@ def _birth_years_comparison(spec: dict[str, Any]):
     ], output_column_name="birth_years")
 
 
+def _co_travel_comparison(fields: set[str]):
+    """The booking's other passengers: a companion in common, or one's contact among them.
+
+    Null when a side travels alone (unless its contact is in the other's party) and for two
+    passengers of one booking (who share each other's party by construction). Two bookings
+    of one person often share a companion; a record whose email or phone belongs to the
+    other's travel party is in its household. Neither says which member of the household it
+    is: the name comparison does.
+    """
+    contact = _contact_in_party(fields, lambda c, s: f"{c}_{s}") or "false"
+    alone = f"({PARTY_NAMES}_l is null or {PARTY_NAMES}_r is null)"
+    return cl.CustomComparison([
+        cll.CustomLevel(f"({alone} and not coalesce({contact}, false)) "
+                        f"or {GROUP}_l = {GROUP}_r",  # one booking: companions of each other
+                        base_dialect_str="spark").configure(is_null_level=True),
+        cll.CustomLevel(f"size(array_intersect({PARTY_NAMES}_l, {PARTY_NAMES}_r)) >= 1",
+                        label_for_charts="A companion in common", base_dialect_str="spark"),
+        cll.CustomLevel(contact, base_dialect_str="spark",
+                        label_for_charts="Email or phone of the other's travel party"),
+        cll.ElseLevel(),
+    ], output_column_name="co_travel")
+
+
 def _tf(comparison, spec: dict[str, Any]):
     return comparison.configure(term_frequency_adjustments=bool(spec.get("term_frequency")))
 
@@ -159,6 +218,7 @@ def comparisons(conf: dict[str, Any], fields: set[str]) -> list[Any]:
         "document_number": lambda s: _tf(
             cl.DamerauLevenshteinAtThresholds("document_number", s["damerau_levenshtein"]), s),
         "birth_years": _birth_years_comparison,
+        "co_travel": lambda s: _co_travel_comparison(fields),
     }
     for field, build in builders.items():
         if field in fields:

@@ -31,10 +31,11 @@ def _dirt():
 DIRT = _dirt()
 # Issue #4 targets F1 >= 0.98. Measured on this world (seed 11, all batches in one run,
 # benchmarks/bench_identity_seeds.py): 0.952 before the third round of identity changes, 0.976
-# after (surname particles, metaphone key, passenger-type birth years, household mailboxes,
-# ambiguous edges); 0.986 on seed 42 and 0.986 on seed 7 (docs/research/identity_resolution.md).
-# What is left here are name-only bookings of same-named relatives. Floor: measured minus margin.
-F1_FLOOR = 0.96
+# after it, 0.981 after the fourth (PNR co-travel comparison, wider ambiguity rule); 0.995 on
+# seed 42 and 0.986 on seed 7 (docs/research/identity_resolution.md). What is left here are
+# name-only bookings of same-named relatives. Floor: measured minus margin (this test runs
+# identity twice, after batches 1-2 and after batch 3).
+F1_FLOOR = 0.97
 
 
 def _plant_agency_contact(root) -> list[str]:

@@ -179,3 +179,23 @@ def test_without_a_margin_the_first_edge_wins_as_before():
     nodes, edges = _susans(-1.0)
     clusters, _ = resolve(nodes, edges, RULES)
     assert sorted(map(sorted, clusters.values())) == [["a", "x"], ["b"]]
+
+
+def test_a_third_partner_scoring_like_two_different_people_is_refused_too():
+    # x and c: name-only bookings of "Pawel Wojcik"; a and b: two members of that name
+    nodes = [Node("x", group="PNR1"), Node("c", group="PNR2"),
+             Node("a", loyalty_number="L1"), Node("b", loyalty_number="L2")]
+    edges = [Edge(x, y, "splink", -1.7) for x, y in
+             (("x", "a"), ("x", "b"), ("x", "c"), ("c", "a"), ("c", "b"))]
+    clusters, decisions = resolve(nodes, edges, RULES, ambiguity_margin=2.0)
+    assert sorted(map(sorted, clusters.values())) == [["a"], ["b"], ["c"], ["x"]]
+    assert {d.reason for d in decisions} == {"ambiguous"}
+
+
+def test_a_partner_well_above_the_ambiguous_ones_still_joins():
+    nodes = [Node("x", group="PNR1"), Node("c", group="PNR2"),
+             Node("a", loyalty_number="L1"), Node("b", loyalty_number="L2")]
+    edges = [Edge("x", "a", "splink", -1.7), Edge("x", "b", "splink", -1.7),
+             Edge("x", "c", "splink", 6.0)]
+    clusters, _ = resolve(nodes, edges, RULES, ambiguity_margin=2.0)
+    assert sorted(map(sorted, clusters.values())) == [["a"], ["b"], ["c", "x"]]
