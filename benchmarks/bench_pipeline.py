@@ -54,11 +54,11 @@ RESULTS = REPO / "benchmarks" / "results"
 EXTRACT_SPEC = "example_partner"
 
 
-def bench_settings(customers: int, event_log: bool) -> Settings:
+def bench_settings(customers: int, event_log: bool, days: int = 3) -> Settings:
     """The current env's settings moved under ``var/<env>/bench_<N>`` (see module docstring)."""
     base = load_settings()
     var_dir = base.var_dir / f"bench_{customers}"
-    overrides = bench_overrides(var_dir, customers)
+    overrides = bench_overrides(var_dir, customers, days)
     if event_log:  # Spark event logs for profiling the worst stage (spark.conf keys hold dots)
         overrides["spark.conf"] = {**base.get("spark.conf"), "spark.eventLog.enabled": "true",
                                    "spark.eventLog.dir": f"file://{var_dir / 'spark-events'}"}
@@ -228,6 +228,8 @@ def write(report: dict, path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=3,
+                        help="days of feeds (3, as in every earlier result, so sizes compare)")
     parser.add_argument("--sentiment-texts", type=int, default=1000)
     parser.add_argument("--no-event-log", action="store_true",
                         help="do not write Spark event logs (var/<env>/bench_<N>/spark-events)")
@@ -239,7 +241,7 @@ def main() -> None:
                              "var/<env>/bench_<N>, into its pipeline_<N>.json")
     args = parser.parse_args()
     configure_logging()
-    settings = bench_settings(args.customers, not args.no_event_log)
+    settings = bench_settings(args.customers, not args.no_event_log, args.days)
     out = RESULTS / f"pipeline_{args.customers}.json"
     if args.references_only:
         references_only(settings, out, args)

@@ -21,7 +21,7 @@ log = logging.getLogger("bench_pipeline")
 PATH_KEYS = ("landing", "ground_truth", "lake", "checkpoints", "logs", "reports")
 
 
-def bench_overrides(var_dir: Path, customers: int) -> dict[str, Any]:
+def bench_overrides(var_dir: Path, customers: int, days: int = 3) -> dict[str, Any]:
     """Dotted overrides that move every runtime path of an env under ``var_dir`` and set the size.
 
     MLflow, dbt, Trino and PostgreSQL state follow ``paths.var`` (``{var}`` in base.yaml), so
@@ -30,6 +30,7 @@ def bench_overrides(var_dir: Path, customers: int) -> dict[str, Any]:
     overrides: dict[str, Any] = {"paths.var": str(var_dir)}
     overrides.update({f"paths.{key}": str(var_dir / key) for key in PATH_KEYS})
     overrides["generator.customers"] = int(customers)
+    overrides["generator.days"] = int(days)  # fixed, not `make run`'s default: sizes compare
     return overrides
 
 

@@ -57,6 +57,7 @@ def fit(x: pd.DataFrame, y: pd.Series, mconf: dict):
     booster = HistGradientBoostingClassifier(
         max_iter=int(mconf["max_iter"]), learning_rate=float(mconf["learning_rate"]),
         max_leaf_nodes=int(mconf["max_leaf_nodes"]),
+        max_depth=int(mconf["max_depth"]) if mconf.get("max_depth") else None,
         min_samples_leaf=int(mconf["min_samples_leaf"]),
         l2_regularization=float(mconf["l2_regularization"]), early_stopping=False,
         random_state=int(mconf["seed"]))

@@ -18,10 +18,10 @@ import hashlib
 from dataclasses import dataclass
 
 CODES = ("SEAT", "XBAG", "LOUNGE", "WIFI", "MEAL", "UPGR")
-BASE_RATE = {"SEAT": 0.22, "XBAG": 0.10, "LOUNGE": 0.06, "WIFI": 0.12, "MEAL": 0.06,
-             "UPGR": 0.04}
+BASE_RATE = {"SEAT": 0.18, "XBAG": 0.09, "LOUNGE": 0.05, "WIFI": 0.10, "MEAL": 0.05,
+             "UPGR": 0.03}
 PRICE = {"SEAT": 25.0, "XBAG": 55.0, "LOUNGE": 45.0, "WIFI": 12.0, "MEAL": 18.0}
-HABIT_LEVELS = ((0.3, 0.1), (0.8, 1.0), (1.01, 3.0))  # (habit draw below, multiplier)
+HABIT_LEVELS = ((0.35, 0.05), (0.8, 1.0), (1.01, 4.0))  # (habit draw below, multiplier)
 MAX_PROBABILITY = 0.9
 GOLD = 2  # tier index from which lounge access is included
 
@@ -46,7 +46,7 @@ def unit(*parts: int | str) -> float:
 
 
 def habit(seed: int, person: int, code: str) -> float:
-    """The person's lasting taste for ``code``: never (0.1x), usual (1x) or habitual (3x)."""
+    """The person's lasting taste for ``code``: never (0.05x), usual (1x) or habitual (4x)."""
     draw = unit(seed, "habit", person, code)
     return next(multiplier for below, multiplier in HABIT_LEVELS if draw < below)
 
@@ -55,14 +55,14 @@ def probability(code: str, trip: Trip, taste: float) -> float:
     """Chance that a passenger on ``trip`` with ``taste`` for ``code`` buys it."""
     p = BASE_RATE[code] * taste
     if code == "SEAT":
-        p *= (1.8 if trip.party > 1 else 1.0) * (1.3 if trip.business else 1.0)
-        p *= 0.0 if trip.cabin == "J" else 0.5 if trip.tier >= GOLD else 1.0
+        p *= (2.0 if trip.party > 1 else 1.0) * (1.3 if trip.business else 1.0)
+        p *= 0.0 if trip.cabin == "J" else 0.3 if trip.tier >= GOLD else 1.0
     elif code == "XBAG":
-        p *= (0.3 if trip.business else 1.5) * (1.5 if trip.long_haul else 1.0)
-        p *= (1.4 if trip.party > 2 else 1.0) * (0.4 if trip.tier >= 1 else 1.0)
+        p *= (0.2 if trip.business else 1.5) * (1.8 if trip.long_haul else 1.0)
+        p *= (1.6 if trip.party > 2 else 1.0) * (0.3 if trip.tier >= 1 else 1.0)
         p *= 0.0 if trip.cabin == "J" else 1.0
     elif code == "LOUNGE":
-        p *= (3.0 if trip.business else 1.0) * (2.0 if trip.long_haul else 1.0)
+        p *= (3.0 if trip.business else 1.0) * (2.5 if trip.long_haul else 1.0)
         p *= 0.0 if (trip.cabin == "J" or trip.tier >= GOLD) else 1.0
     elif code == "WIFI":
         p *= (2.5 if trip.business else 1.0) if trip.long_haul else 0.0

@@ -43,8 +43,9 @@ def test_habitual_buyers_buy_more_often_across_their_trips() -> None:
                                                                    LEISURE_FAMILY))
                    for booking in range(300))
 
-    habitual = next(p for p in range(1000) if anc.habit(1, p, "SEAT") == 3.0)
-    never = next(p for p in range(1000) if anc.habit(1, p, "SEAT") == 0.1)
+    lowest, highest = anc.HABIT_LEVELS[0][1], anc.HABIT_LEVELS[-1][1]
+    habitual = next(p for p in range(1000) if anc.habit(1, p, "SEAT") == highest)
+    never = next(p for p in range(1000) if anc.habit(1, p, "SEAT") == lowest)
     assert trips_with_seat(habitual) > 5 * trips_with_seat(never)
 
 
