@@ -1,8 +1,8 @@
 """Identity resolution accuracy on several generated worlds: precision / recall / F1 and time.
 
 Why: one seed hides over-fitting. Issue #4 asks for F1 >= 0.98 "on generated airline data", and
-a threshold or rule tuned on the default ``make run`` world (seed 42) fell to 0.953 on the
-integration-test world (seed 11, a planted travel agency). This script builds each world once
+a threshold or rule tuned on the seed-42 world (``make run``'s world until 2026-11-30) fell to 0.953
+on the integration-test world (seed 11, a planted travel agency). This script builds each world once
 (generate -> bronze -> silver for the identity sources: loyalty, PNR, EDH check-in passengers)
 under ``<var>/id_seeds/<world>`` and then runs the golden-customer job from a clean state
 (identity tables wiped) and scores it against the generator's ground truth.
