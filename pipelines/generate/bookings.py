@@ -29,6 +29,7 @@ from pipelines.generate.trips import (
     locator,
     outcomes_for,
     party,
+    tier_on,
 )
 from pipelines.generate.world import World
 
@@ -76,7 +77,7 @@ def bookings_on(world: World, day: int) -> list[Booking]:
         if back:
             stay = 1 + int(u[4] * (4 if business else 14))
             trip += _schedule(net, back, trip[-1][1] + stay)
-        tier = int(p.tier[i]) if p.enrol_day[i] <= day else 0
+        tier = tier_on(world, int(i), day)
         segments = []
         for n, (leg, when) in enumerate(trip):
             one_cabin = np.r_[detail[:2], detail[2 + n]]  # one cabin choice for the trip

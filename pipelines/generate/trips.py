@@ -132,7 +132,7 @@ def cabin_and_fare(f, business: bool, tier: int, u: np.ndarray) -> tuple[str, st
     return cabin, rbd, round(fare, 2)
 
 
-def _tier(world: World, person: int, day: int) -> int:
+def tier_on(world: World, person: int, day: int) -> int:
     """The person's loyalty tier index when booking (0 when not a member yet)."""
     p = world.people
     return int(p.tier[person]) if p.enrol_day[person] <= day else 0
@@ -151,7 +151,7 @@ def outcomes_for(world: World, b: Booking, u: np.ndarray) -> None:
     k = 0
     for pax_pos, person_index in enumerate(b.pax):
         row, gone = [], False
-        tier = _tier(world, person_index, b.created_day)
+        tier = tier_on(world, person_index, b.created_day)
         for seg_pos, seg in enumerate(b.segments):
             ops = day_ops(world.seed, seg.day)
             status, delay = int(ops.status[seg.flight]), int(ops.delay_minutes[seg.flight])
