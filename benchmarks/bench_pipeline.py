@@ -79,15 +79,17 @@ def versions(settings: Settings) -> dict[str, str]:
             "sqlglot": sqlglot.__version__}
 
 
-def fresh_services(settings: Settings) -> float:
-    """Stop this bench env's services, empty its var dir, install and start Trino + PostgreSQL."""
+def fresh_services(settings: Settings, keep: bool = False) -> float:
+    """Stop this bench env's services, empty its var dir (unless ``keep``: a resumed run),
+    install and start Trino + PostgreSQL."""
     from pipelines.services import postgres, trino
 
     started = time.perf_counter()
     for module in (trino, postgres):
         module.stop(settings)
-    shutil.rmtree(settings.var_dir, ignore_errors=True)
-    (settings.var_dir / "spark-events").mkdir(parents=True)  # Spark refuses a missing dir
+    if not keep:
+        shutil.rmtree(settings.var_dir, ignore_errors=True)
+    (settings.var_dir / "spark-events").mkdir(parents=True, exist_ok=True)  # Spark needs it
     trino.install(settings)
     postgres.install(settings)
     for module in (trino, postgres):
@@ -236,6 +238,10 @@ def main() -> None:
     parser.add_argument("--keep-services", action="store_true")
     parser.add_argument("--until", default=None,
                         help="stop after this stage (a partial run on a busy host)")
+    parser.add_argument("--from", dest="from_stage", default=None,
+                        help="re-run this stage and the ones after it on the lake an earlier "
+                             "run left in var/<env>/bench_<N> (a fix's after-figure on the same "
+                             "data); earlier stages' figures are kept from its JSON")
     parser.add_argument("--references-only", action="store_true",
                         help="re-run only the references on the lake an earlier run left in "
                              "var/<env>/bench_<N>, into its pipeline_<N>.json")
@@ -246,25 +252,16 @@ def main() -> None:
     if args.references_only:
         references_only(settings, out, args)
         return
-    report: dict[str, Any] = {
-        "benchmark": "main job per stage, with single-node references on the same data",
-        "customers": args.customers, "days": settings.get("generator.days"),
-        "seed": settings.get("generator.seed"), "env": settings.env,
-        "var_dir": str(settings.var_dir.relative_to(REPO)),
-        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "load_average_start": [round(x, 2) for x in os.getloadavg()],
-        "machine": machine(), "versions": versions(settings),
-        "spark": {"master": settings.get("spark.master"),
-                  "driver_memory": settings.get("spark.driver_memory")},
-        "stages": {}, "references": {},
-    }
-    report["services_setup_seconds"] = fresh_services(settings)
+    plan = stage_plan(settings, f"bench__{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    if args.from_stage:
+        report, plan = resume(settings, out, plan, args.from_stage)
+    else:
+        report = new_report(settings, args.customers)
+    report["services_setup_seconds"] = fresh_services(settings, keep=bool(args.from_stage))
     sampler = PeakSampler(lambda: tree_rss_mb(os.getpid())).start()
-    stages = StageLog(sampler)
-    report["stages"] = stages.stages
-    run_id = f"bench__{datetime.now(UTC):%Y%m%dT%H%M%S}"
+    stages = StageLog(sampler, report["stages"])
     try:
-        for name, call, parts in stage_plan(settings, run_id):
+        for name, call, parts in plan:
             with stages.stage(name) as entry:
                 with _parts(stages, parts):
                     entry.update(brief(name, call() or {}))
@@ -289,6 +286,51 @@ def main() -> None:
     from plot import plot_scaling
 
     log.info("results in %s; plot %s", out, plot_scaling(RESULTS))
+
+
+def new_report(settings: Settings, customers: int) -> dict[str, Any]:
+    return {
+        "benchmark": "main job per stage, with single-node references on the same data",
+        "customers": customers, "days": settings.get("generator.days"),
+        "seed": settings.get("generator.seed"), "env": settings.env,
+        "var_dir": str(settings.var_dir.relative_to(REPO)),
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
+        "machine": machine(), "versions": versions(settings),
+        "spark": {"master": settings.get("spark.master"),
+                  "driver_memory": settings.get("spark.driver_memory")},
+        "stages": {}, "references": {},
+    }
+
+
+def resume(settings: Settings, out: Path, plan: list, first: str) -> tuple[dict, list]:
+    """The earlier run's report without ``first`` and later stages, and the plan from ``first``.
+
+    Re-running identity starts it from a clean state (its tables removed), as the first run
+    did; otherwise it would only add to the customers that run created.
+    """
+    from pipelines.spark import table_path
+
+    names = [name for name, _, _ in plan]
+    if first not in names:
+        raise SystemExit(f"--from {first}: not a stage ({', '.join(names)})")
+    if not out.exists():
+        raise SystemExit(f"--from {first}: no earlier run to resume ({out} is missing)")
+    report = json.loads(out.read_text())
+    redo = names[names.index(first):]
+    report["stages"] = {k: v for k, v in report["stages"].items() if k not in redo}
+    report["references"] = {k: v for k, v in report.get("references", {}).items()
+                            if not any(k in REFERENCES.get(stage, ()) for stage in redo)}
+    for key in ("stopped_after", "spark_event_log", "finished_at"):
+        report.pop(key, None)
+    report["resumed_from"] = {"stage": first,
+                              "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                              "load_average": [round(x, 2) for x in os.getloadavg()]}
+    if first == "identity":
+        for layer, table in (("silver", "customer_xref"), ("silver", "golden_customers"),
+                             ("ops", "identity_merges"), ("ops", "identity_splits")):
+            shutil.rmtree(table_path(settings, layer, table), ignore_errors=True)
+    return report, plan[names.index(first):]
 
 
 def references_only(settings: Settings, out: Path, args) -> None:

@@ -93,9 +93,10 @@ class PeakSampler:
 class StageLog:
     """Seconds, CPU seconds of this process and peak tree RSS per named stage, in run order."""
 
-    def __init__(self, sampler: PeakSampler | None) -> None:
+    def __init__(self, sampler: PeakSampler | None,
+                 stages: dict[str, dict[str, Any]] | None = None) -> None:
         self.sampler = sampler
-        self.stages: dict[str, dict[str, Any]] = {}
+        self.stages: dict[str, dict[str, Any]] = {} if stages is None else stages
         self.sub: dict[str, float] = {}
 
     @contextmanager
