@@ -44,9 +44,12 @@ lint: $(STAMP)
 
 ## bench: the main job per stage at CUSTOMERS (default 10000) with single-node references, in
 ## var/<env>/bench_<N> (own Trino + PostgreSQL state on the env's ports: stop the env's services
-## first) -> benchmarks/results/pipeline_<N>.json and pipeline_scaling.png
+## first) -> benchmarks/results/pipeline_<N>.json and pipeline_scaling.png; PY_SPY=stage,...
+## (default identity) samples those stages with py-spy
 bench: $(STAMP)
-	$(PY) benchmarks/bench_pipeline.py --customers $${CUSTOMERS:-10000}
+	@# py-spy profiles the worst stage; a bench-only tool, so not in the lock (setup's sync drops it)
+	@test -x $(VENV)/bin/py-spy || $(UV) pip install -q --python $(PY) py-spy
+	$(PY) benchmarks/bench_pipeline.py --customers $${CUSTOMERS:-10000} --py-spy $${PY_SPY:-identity}
 
 services-up: $(STAMP)
 	$(LAKEHOUSE) services up

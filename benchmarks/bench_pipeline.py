@@ -242,6 +242,9 @@ def main() -> None:
                         help="re-run this stage and the ones after it on the lake an earlier "
                              "run left in var/<env>/bench_<N> (a fix's after-figure on the same "
                              "data); earlier stages' figures are kept from its JSON")
+    parser.add_argument("--py-spy", default="", metavar="STAGES",
+                        help="comma-separated stages to sample with py-spy (the driver's call "
+                             "sites; raw stacks in benchmarks/results/pyspy_<N>_<stage>.txt)")
     parser.add_argument("--references-only", action="store_true",
                         help="re-run only the references on the lake an earlier run left in "
                              "var/<env>/bench_<N>, into its pipeline_<N>.json")
@@ -263,7 +266,7 @@ def main() -> None:
     try:
         for name, call, parts in plan:
             with stages.stage(name) as entry:
-                with _parts(stages, parts):
+                with _parts(stages, parts), _sampled(name, args, report):
                     entry.update(brief(name, call() or {}))
             write(report, out)
             run_references_after(name, settings, report, args.customers, args.sentiment_texts)
@@ -355,6 +358,18 @@ def references_only(settings: Settings, out: Path, args) -> None:
     finally:
         if not args.keep_services:
             stop_services(settings)
+
+
+def _sampled(stage: str, args, report: dict):
+    """py-spy over ``stage`` when ``--py-spy`` names it (summary under ``report["py_spy"]``)."""
+    from contextlib import nullcontext
+
+    if stage not in {s.strip() for s in args.py_spy.split(",") if s.strip()}:
+        return nullcontext()
+    from pyspy import record
+
+    out = RESULTS / f"pyspy_{args.customers}_{stage}.txt"
+    return record(os.getpid(), out, report.setdefault("py_spy", {}).setdefault(stage, {}))
 
 
 class _parts:
