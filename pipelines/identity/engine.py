@@ -66,11 +66,13 @@ def _fields(records) -> set[str]:
 
 
 def train(linker, conf: dict[str, Any], fields: set[str], n_records: int) -> None:
-    """Estimate the prior and u; m by EM only on inputs big enough to hold many matches.
+    """Estimate the prior and u; m by EM only when ``training.em`` is on and the input is big
+    enough to hold many matches.
 
     Below ``training.em_min_records`` EM has a handful of matches to learn from and drifts
-    (it can drive an m to 0), so small lists keep the conf's m priors. An EM block that still
-    cannot train (a level never observed) is skipped with a warning.
+    (it can drive an m to 0), so small lists keep the conf's m priors. EM is off by default:
+    on the generated airline worlds it cost precision at every size measured (conf comment).
+    An EM block that still cannot train (a level never observed) is skipped with a warning.
     """
     from splink.internals.exceptions import SplinkException
 
@@ -83,8 +85,9 @@ def train(linker, conf: dict[str, Any], fields: set[str], n_records: int) -> Non
     linker.training.estimate_u_using_random_sampling(
         max_pairs=float(training["u_max_pairs"]), seed=int(training["seed"]),
         num_chunks=1 if small else int(training["u_num_chunks"]))
-    if small:
-        log.info("identity: %d records < em_min_records; m from conf priors", n_records)
+    if small or not training.get("em", True):
+        log.info("identity: m from conf priors (%d records, em %s, em_min_records %s)",
+                 n_records, training.get("em", True), training["em_min_records"])
         return
     for rule in usable_rules(training["em_blocks"], fields):
         try:
@@ -132,28 +135,35 @@ def train_on_duckdb(frames: list[tuple[Any, str | None]], conf: dict[str, Any],
 
 
 def with_parameters(settings: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
-    """``settings`` (any dialect) carrying the prior, m and u of ``model``.
+    """``settings`` (any dialect) carrying the prior, m and u of ``model``, by comparison name.
 
-    Both come from :func:`splink_settings` with the same fields, so comparisons and levels line
-    up; a mismatch (a changed conf between training and prediction) is refused, not guessed.
+    Both come from :func:`splink_settings` with the same fields, so levels line up. A comparison
+    the model lacks keeps the conf's priors with a warning: Splink drops the comparison an EM
+    round blocks on from the linker when that round fails (an m driven to 0), and predicting
+    without it would lose its evidence. A comparison or level count the settings do not have
+    means another conf trained the model: refused, not guessed.
     """
-    if len(settings["comparisons"]) != len(model["comparisons"]):
-        raise LakehouseError(
-            f"trained model has {len(model['comparisons'])} comparisons, the settings "
-            f"{len(settings['comparisons'])}", "train and predict with the same conf")
+    trained = {c["output_column_name"]: c for c in model["comparisons"]}
+    names = [c["output_column_name"] for c in settings["comparisons"]]
+    unknown = sorted(set(trained) - set(names))
+    if unknown:
+        raise LakehouseError(f"trained comparisons {unknown} are not in the settings {names}",
+                             "train and predict with the same conf")
     out = dict(settings)
     out["probability_two_random_records_match"] = model["probability_two_random_records_match"]
     comparisons = []
-    for ours, trained in zip(settings["comparisons"], model["comparisons"], strict=True):
-        levels = ours["comparison_levels"]
-        if (ours["output_column_name"] != trained["output_column_name"]
-                or len(levels) != len(trained["comparison_levels"])):
-            raise LakehouseError(
-                f"trained comparison {trained['output_column_name']} does not match "
-                f"{ours['output_column_name']}", "train and predict with the same conf")
+    for ours in settings["comparisons"]:
+        name, levels = ours["output_column_name"], ours["comparison_levels"]
+        if name not in trained:
+            log.warning("identity: comparison %s was not trained; its conf priors are used", name)
+            comparisons.append(ours)
+            continue
+        if len(levels) != len(trained[name]["comparison_levels"]):
+            raise LakehouseError(f"trained comparison {name} has other levels than the settings",
+                                 "train and predict with the same conf")
         comparisons.append({**ours, "comparison_levels": [
             {**lv, **{k: t[k] for k in ("m_probability", "u_probability") if k in t}}
-            for lv, t in zip(levels, trained["comparison_levels"], strict=True)]})
+            for lv, t in zip(levels, trained[name]["comparison_levels"], strict=True)]})
     out["comparisons"] = comparisons
     return out
 
