@@ -57,6 +57,22 @@ def test_stray_quote_does_not_swallow_the_following_rows():
     assert records[0].reason == "unterminated quoted field"
 
 
+def test_two_stray_quotes_do_not_quarantine_the_good_rows_between_them():
+    # the quotes balance each other, so the lines between join into one would-be record
+    records = _parse('id,name,phone\n1,"unterminated,555\n2,Bob,6\n3,Cy,7\n'
+                     '4,Di,"also unterminated\n5,Ed,9\n')
+    assert [(r.status, r.line) for r in records] == [
+        ("quarantine", 2), ("ok", 3), ("ok", 4), ("quarantine", 5), ("ok", 6)]
+    assert {r.reason for r in records if r.status == "quarantine"} == \
+        {"unterminated quoted field"}
+
+
+def test_a_quoted_field_over_several_lines_is_still_one_record():
+    records = _parse('id,name,phone\n1,"Ann\nSmith",5\n2,Bob,6\n')
+    assert [(r.status, r.line) for r in records] == [("ok", 2), ("ok", 4)]
+    assert records[0].values[1] == "Ann\nSmith"
+
+
 def test_one_cp1252_line_does_not_garble_the_utf8_lines_around_it():
     content = "id,name,phone\n1,Zoë,5\n".encode() + "2,Müller,6\n".encode("cp1252")
     records = list(parse_csv("f.csv", content, COLUMNS))
