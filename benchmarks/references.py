@@ -147,10 +147,10 @@ def duckdb_gold(spark, settings: Settings, out_dir: Path, keep_going: bool = Fal
     names = upstream(models, GOLD_TARGETS)
     lake = settings.path("paths.lake")
     files, empty = {}, {}
-    # The bench's session has cached snapshots of tables it wrote; at 10k customers one run's
-    # listing came back with 8 of 62 files (most silver tables looked empty). Drop the cache so
-    # each table's current snapshot is listed, and refuse a listing that disagrees with a count.
-    spark._jvm.org.apache.spark.sql.delta.DeltaLog.clearCache()
+    # Earlier stages of the job cache DataFrames of silver tables in this session, and a cached
+    # plan lists no input file: at 10k customers one run saw 8 of 62 files (most silver tables
+    # looked empty to DuckDB). Drop the caches, and refuse a listing a count contradicts.
+    spark.catalog.clearCache()
     for schema, table in external_tables(models, names):
         frame = spark.read.format("delta").load(str(lake / schema / table))
         files[(schema, table)] = [f.replace("file://", "") for f in frame.inputFiles()]
