@@ -216,6 +216,8 @@ def ratios(report: dict) -> dict[str, Any]:
         "push_vs_copy_time": ratio(push.get("push_seconds"), push.get("copy_seconds")),
         "sentiment_scoring_time_vs_bare_forward": ratio(senti.get("bare_texts_per_s"),
                                                         senti.get("scoring_texts_per_s")),
+        "sentiment_scoring_cpu_vs_bare_forward": ratio(senti.get("bare_texts_per_cpu_s"),
+                                                       senti.get("scoring_texts_per_cpu_s")),
     }
 
 
