@@ -285,8 +285,10 @@ def main() -> None:
     if not args.no_event_log:
         from eventlog import profile_stages
 
-        report["spark_event_log"] = profile_stages(settings.var_dir / "spark-events",
-                                                   report["stages"])
+        ran = {k: v for k, v in report["stages"].items()  # a resumed run's kept stages
+               if k not in report.get("spark_event_log", {})}  # keep their profile
+        report["spark_event_log"] = {**report.get("spark_event_log", {}),
+                                     **profile_stages(settings.var_dir / "spark-events", ran)}
         write(report, out)
     from plot import plot_scaling
 
@@ -326,7 +328,10 @@ def resume(settings: Settings, out: Path, plan: list, first: str) -> tuple[dict,
     report["stages"] = {k: v for k, v in report["stages"].items() if k not in redo}
     report["references"] = {k: v for k, v in report.get("references", {}).items()
                             if not any(k in REFERENCES.get(stage, ()) for stage in redo)}
-    for key in ("stopped_after", "spark_event_log", "finished_at"):
+    # earlier stages keep their event-log profile: the folder also holds this run's logs
+    report["spark_event_log"] = {k: v for k, v in (report.get("spark_event_log") or {}).items()
+                                 if k not in redo}
+    for key in ("stopped_after", "finished_at"):
         report.pop(key, None)
     report["resumed_from"] = {"stage": first,
                               "at": datetime.now(UTC).isoformat(timespec="seconds"),
