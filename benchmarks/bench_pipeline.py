@@ -248,8 +248,8 @@ def main() -> None:
                         help="comma-separated stages to sample with py-spy (the driver's call "
                              "sites; raw stacks in benchmarks/results/pyspy_<N>_<stage>.txt)")
     parser.add_argument("--references-only", action="store_true",
-                        help="re-run only the references on the lake an earlier run left in "
-                             "var/<env>/bench_<N>, into its pipeline_<N>.json")
+                        help="re-run the references that failed or disagreed, on the lake an "
+                             "earlier run left in var/<env>/bench_<N>, into its pipeline_<N>.json")
     args = parser.parse_args()
     configure_logging()
     settings = bench_settings(args.customers, not args.no_event_log, args.days)
@@ -348,7 +348,8 @@ def references_only(settings: Settings, out: Path, args) -> None:
     from pipelines.services import postgres, trino
 
     report = json.loads(out.read_text())
-    done = {k: v for k, v in report.get("references", {}).items() if "error" not in v}
+    done = {k: v for k, v in report.get("references", {}).items()
+            if "error" not in v and v.get("same_results") is not False}
     report["references"] = done  # those that worked are kept; the rest run again
     report["references_run_separately_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     report["load_average_references_start"] = [round(x, 2) for x in os.getloadavg()]
