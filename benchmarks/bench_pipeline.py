@@ -276,23 +276,28 @@ def main() -> None:
             if name == args.until:
                 report["stopped_after"] = name
                 break
-    finally:
+    finally:  # a stage that failed still leaves its figures, event-log profile and plot
         sampler.stop()
         report["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         write(report, out)
         if not args.keep_services:
             stop_services(settings)
-    if not args.no_event_log:
-        from eventlog import profile_stages
+        if not args.no_event_log:
+            _profile(settings, report)
+            write(report, out)
+        from plot import plot_scaling
 
-        ran = {k: v for k, v in report["stages"].items()  # a resumed run's kept stages
-               if k not in report.get("spark_event_log", {})}  # keep their profile
-        report["spark_event_log"] = {**report.get("spark_event_log", {}),
-                                     **profile_stages(settings.var_dir / "spark-events", ran)}
-        write(report, out)
-    from plot import plot_scaling
+        log.info("results in %s; plot %s", out, plot_scaling(RESULTS))
 
-    log.info("results in %s; plot %s", out, plot_scaling(RESULTS))
+
+def _profile(settings: Settings, report: dict) -> None:
+    """The Spark event-log summary of every stage without one (a resumed run keeps the rest)."""
+    from eventlog import profile_stages
+
+    ran = {k: v for k, v in report["stages"].items()
+           if k not in report.get("spark_event_log", {})}
+    report["spark_event_log"] = {**report.get("spark_event_log", {}),
+                                 **profile_stages(settings.var_dir / "spark-events", ran)}
 
 
 def new_report(settings: Settings, customers: int) -> dict[str, Any]:
