@@ -6,10 +6,11 @@ the golden-customer job all pass standardised records (:func:`prepare.standardis
 The model is Fellegi-Sunter: the prior from deterministic rules, u by random sampling, m by EM.
 
 Training runs on DuckDB in this process's memory by default (``training.backend``), prediction on
-Spark. Splink's EM on Spark pulls every iteration's aggregates through a Spark job (about 30 s
-each on 2,500 records, 2,000 s per training at 2k customers in the scale bench); the same EM on
-DuckDB over an Arrow copy of the records takes seconds. The trained m, u and prior are copied into
-Spark-dialect settings, so prediction (the part that grows with the pairs) stays on the cluster.
+Spark. Splink's EM on Spark pulls every iteration's aggregates through a Spark job (25-60 s
+each on 2,535 records: a 1,209 s identity stage at 2k customers in the scale bench, 127 s with
+EM on DuckDB over an Arrow copy of the records, docs/deploy.md). The trained m, u and prior
+are copied into Spark-dialect settings, so prediction (the part that grows with the pairs) stays
+on the cluster.
 """
 
 from __future__ import annotations
