@@ -34,8 +34,6 @@ from pathlib import Path
 WORLDS = {"seed11": (150, 3, 11, True), "seed42": (200, 3, 42, False),
           "seed7": (200, 3, 7, False)}
 RESULTS = Path(__file__).parent / "results" / "identity_seeds.json"
-IDENTITY_TABLES = (("silver", "customer_xref"), ("silver", "golden_customers"),
-                   ("ops", "identity_merges"), ("ops", "identity_splits"))
 
 
 def world_settings(settings, world: str):
@@ -72,6 +70,7 @@ def prepare(spark, settings, world: str) -> None:
 def measure(spark, settings, world: str) -> dict:
     from pipelines.identity.accuracy import identity_accuracy
     from pipelines.identity.golden import resolve_customers
+    from pipelines.identity.store import IDENTITY_TABLES
     from pipelines.spark import table_path
 
     customers, days, seed, agency = WORLDS[world]

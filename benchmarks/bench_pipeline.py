@@ -321,6 +321,7 @@ def resume(settings: Settings, out: Path, plan: list, first: str) -> tuple[dict,
     Re-running identity starts it from a clean state (its tables removed), as the first run
     did; otherwise it would only add to the customers that run created.
     """
+    from pipelines.identity.store import IDENTITY_TABLES
     from pipelines.spark import table_path
 
     names = [name for name, _, _ in plan]
@@ -342,8 +343,7 @@ def resume(settings: Settings, out: Path, plan: list, first: str) -> tuple[dict,
                               "at": datetime.now(UTC).isoformat(timespec="seconds"),
                               "load_average": [round(x, 2) for x in os.getloadavg()]}
     if first == "identity":
-        for layer, table in (("silver", "customer_xref"), ("silver", "golden_customers"),
-                             ("ops", "identity_merges"), ("ops", "identity_splits")):
+        for layer, table in IDENTITY_TABLES:
             shutil.rmtree(table_path(settings, layer, table), ignore_errors=True)
     return report, plan[names.index(first):]
 

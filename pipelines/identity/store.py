@@ -19,6 +19,7 @@ XREF = ("silver", "customer_xref")
 GOLDEN = ("silver", "golden_customers")
 MERGES = ("ops", "identity_merges")
 SPLITS = ("ops", "identity_splits")
+IDENTITY_TABLES = (XREF, GOLDEN, MERGES, SPLITS)  # what a clean identity state lacks
 XREF_SCHEMA = ("source_table string, record_key string, customer_id string, matched_by string, "
                "match_weight double, subject_id string, first_seen_at timestamp, "
                "updated_at timestamp")
